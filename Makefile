@@ -1,0 +1,59 @@
+# Two commands: `make run` serves the app, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# `make test` runs against real PostgreSQL and Redis (started by scripts/services.sh).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/invoicing
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: install run serve test lint format worker beat bench messages clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Invoicing is running at http://127.0.0.1:8000"
+	@echo "  Log in as demo@example.com / demo    API docs: http://127.0.0.1:8000/api/docs/"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	@scripts/services.sh
+	@scripts/browser.sh
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(PY) -m pytest -q $(PYTEST_ARGS)
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run > /dev/null
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install
+	$(VENV)/bin/celery -A invoicing worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A invoicing beat -l info
+
+bench: install
+	@scripts/services.sh
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+messages: install
+	cd . && $(PY) manage.py makemessages -l es --ignore=.venv --ignore=static/vendor && $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

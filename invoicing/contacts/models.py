@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from invoicing.core.tenancy import WorkspaceQuerySet, WorkspaceScopedModel
+
+
+class ContactKind(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    SUPPLIER = "supplier", _("Supplier")
+    BOTH = "both", _("Customer and supplier")
+
+
+class TaxIdType(models.TextChoices):
+    RNC = "rnc", _("RNC")
+    CEDULA = "cedula", _("Cédula")
+    PASSPORT = "passport", _("Passport")
+    NONE = "none", _("None")
+
+
+class ContactQuerySet(WorkspaceQuerySet):
+    def customers(self) -> ContactQuerySet:
+        return self.filter(kind__in=[ContactKind.CUSTOMER, ContactKind.BOTH])
+
+
+class Contact(WorkspaceScopedModel):
+    """A customer or supplier. `tax_id` holds digits only (RNC 9, cédula 11)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices,
+                            default=ContactKind.CUSTOMER)
+    tax_id_type = models.CharField(_("tax ID type"), max_length=10, choices=TaxIdType.choices,
+                                   default=TaxIdType.NONE)
+    tax_id = models.CharField(_("tax ID"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    payment_terms_days = models.PositiveIntegerField(_("payment terms (days)"), null=True,
+                                                     blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["workspace", "name", "id"], name="contact_ws_name"),
+            models.Index(fields=["workspace", "tax_id"], name="contact_ws_taxid"),
+            models.Index(fields=["workspace", "kind"], name="contact_ws_kind"),
+        ]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tax_id_display(self) -> str:
+        from .identity import format_tax_id
+
+        return format_tax_id(self.tax_id_type, self.tax_id)
+
+    @property
+    def has_fiscal_id(self) -> bool:
+        return self.tax_id_type in (TaxIdType.RNC, TaxIdType.CEDULA) and bool(self.tax_id)

@@ -1,0 +1,15 @@
+# Placeholder routes; the app replaces them with its pages.
+from django.urls import path
+from django.views.generic import TemplateView
+
+app_name = "contacts"
+
+
+def _placeholder(title):
+    return TemplateView.as_view(template_name="core/placeholder.html",
+                                extra_context={"title": title})
+
+
+urlpatterns = [
+    path("", _placeholder("list"), name="list"),
+]

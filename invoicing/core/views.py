@@ -1,0 +1,60 @@
+"""Project-level pages: the dashboard, and error handlers that answer API paths with the
+API's error shape."""
+
+from __future__ import annotations
+
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+from invoicing.core.api.errors import json_error
+
+# Each app may contribute a dashboard panel: a callable (request) -> dict | None, listed here
+# so the dashboard stays one constant-query page per panel.
+DASHBOARD_PANELS = [
+    "invoicing.invoices.dashboard.panel",
+    "invoicing.fiscal.dashboard.panel",
+    "invoicing.quotations.dashboard.panel",
+]
+
+
+def _panels(request) -> list[dict]:
+    panels = []
+    for dotted in DASHBOARD_PANELS:
+        try:
+            panel = import_string(dotted)
+        except ImportError:
+            continue
+        data = panel(request)
+        if data:
+            panels.append(data)
+    return panels
+
+
+@login_required
+def dashboard(request):
+    if request.workspace is None:
+        return render(request, "core/no_workspace.html")
+    return render(request, "core/dashboard.html", {"panels": _panels(request)})
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_not_found(request, exception=None):
+    if _is_api(request):
+        return json_error("not_found", _("Not found."), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return json_error("server_error", _("Something went wrong on our side. Nothing was saved."), 500)
+    return defaults.server_error(request)
+
+
+

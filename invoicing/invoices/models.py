@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from invoicing.core.errors import Conflict
+from invoicing.core.tenancy import WorkspaceQuerySet, WorkspaceScopedModel
+
+ZERO = Decimal("0.00")
+
+
+def money_field(verbose_name, **kwargs):
+    kwargs.setdefault("default", ZERO)
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+class Salesman(WorkspaceScopedModel):
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("email"), blank=True)
+    commission_rate = models.DecimalField(
+        _("commission (%)"), max_digits=5, decimal_places=2, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="salesman_profiles",
+                             verbose_name=_("user"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("salesman")
+        verbose_name_plural = _("salesmen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DiscountType(models.TextChoices):
+    AMOUNT = "amount", _("Amount")
+    PERCENTAGE = "percentage", _("Percentage")
+
+
+class AbstractDocumentTotals(WorkspaceScopedModel):
+    """What invoices and quotations share: buyer, currency, terms and stored totals.
+
+    The totals are written only from `invoices.totals.compute_totals` by the services.
+    """
+
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("customer"))
+    document_subtype = models.ForeignKey("fiscal.DocumentSubtype", on_delete=models.PROTECT,
+                                         related_name="+", verbose_name=_("document type"))
+    document_number = models.CharField(_("number"), max_length=40, null=True, blank=True)
+    issue_date = models.DateField(_("issue date"), default=timezone.localdate)
+    currency = models.ForeignKey("workspaces.Currency", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("currency"))
+    exchange_rate = models.DecimalField(_("exchange rate"), max_digits=14, decimal_places=4,
+                                        default=Decimal("1.0000"))
+    payment_term = models.CharField(_("payment terms"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    subtotal_amount = money_field(_("subtotal"))
+    discount_amount = money_field(_("discount"))
+    tax_amount = money_field(_("tax"))
+    total_amount = money_field(_("total"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AbstractDocumentLine(models.Model):
+    """A line of an invoice or a quotation. `taxes` is a frozen copy of each tax applied:
+    `[{"id", "name", "kind", "rate", "amount"}]` with rates and amounts as strings, so a
+    later change of the tax does not change the document."""
+
+    position = models.PositiveIntegerField(default=0)
+    product = models.ForeignKey("products.Product", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("description"), max_length=500)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=4)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
+    discount = models.DecimalField(_("discount"), max_digits=14, decimal_places=2,
+                                   default=ZERO)
+    discount_type = models.CharField(_("discount type"), max_length=10,
+                                     choices=DiscountType.choices, default=DiscountType.AMOUNT)
+    taxes = models.JSONField(default=list, blank=True)
+    subtotal = money_field(_("gross"))
+    discount_amount = money_field(_("discount amount"))
+    tax_amount = money_field(_("tax"))
+    total = money_field(_("total"))
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    @property
+    def tax_ids(self) -> list[int]:
+        return [tax["id"] for tax in self.taxes]
+
+    @property
+    def net_amount(self) -> Decimal:
+        return self.subtotal - self.discount_amount
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_PAYMENT = "pending_payment", _("Pending payment")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (InvoiceStatus.PENDING_PAYMENT, InvoiceStatus.PARTIALLY_PAID)
+ISSUED_STATUSES = (*OPEN_STATUSES, InvoiceStatus.PAID)
+
+
+class CancellationReason(models.TextChoices):
+    """DGII report 608 voiding codes."""
+
+    DETERIORO = "01", _("01 – Deterioro de factura pre-impresa")
+    ERRORES_IMPRESION = "02", _("02 – Errores de impresión (factura pre-impresa)")
+    IMPRESION_DEFECTUOSA = "03", _("03 – Impresión defectuosa")
+    CORRECCION = "04", _("04 – Corrección de la información")
+    CAMBIO_PRODUCTOS = "05", _("05 – Cambio de productos")
+    DEVOLUCION = "06", _("06 – Devolución de productos")
+    OMISION = "07", _("07 – Omisión de productos")
+    ERROR_SECUENCIA = "08", _("08 – Errores en secuencia de NCF")
+    CESE = "09", _("09 – Por cese de operaciones")
+    PERDIDA = "10", _("10 – Pérdida o hurto de talonarios")
+
+
+class InvoiceQuerySet(WorkspaceQuerySet):
+    def issued(self) -> InvoiceQuerySet:
+        return self.filter(status__in=ISSUED_STATUSES)
+
+    def overdue(self, today=None) -> InvoiceQuerySet:
+        """Issued, unpaid and past due: derived, never stored as a status."""
+        return self.filter(status__in=OPEN_STATUSES,
+                           due_date__lt=today or timezone.localdate())
+
+    def not_overdue(self, today=None) -> InvoiceQuerySet:
+        return self.exclude(status__in=OPEN_STATUSES,
+                            due_date__lt=today or timezone.localdate())
+
+
+class Invoice(AbstractDocumentTotals):
+    """A sales invoice; once issued, a fiscal document.
+
+    Issued invoices are legally required not to change: at issue they freeze the buyer's
+    and issuer's identity, each line's description and tax rates, and the exchange rate.
+    They are never erased — only cancelled (voided, reported in DGII's 608) — and
+    `delete()` refuses them at the model level whatever path calls it.
+    """
+
+    status = models.CharField(_("status"), max_length=16, choices=InvoiceStatus.choices,
+                              default=InvoiceStatus.DRAFT)
+    sequence_number = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    ncf_valid_until = models.DateField(_("NCF valid until"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), default=timezone.localdate)
+    amount_paid = money_field(_("amount paid"))
+    salesmen = models.ManyToManyField(Salesman, blank=True, related_name="invoices",
+                                      verbose_name=_("salesmen"))
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+
+    # Frozen at issue (DOMAIN.md: the printed invoice must not change afterwards).
+    buyer_name = models.CharField(_("buyer name"), max_length=200, blank=True)
+    buyer_tax_id_type = models.CharField(max_length=10, blank=True)
+    buyer_tax_id = models.CharField(_("buyer tax ID"), max_length=20, blank=True)
+    buyer_address = models.TextField(_("buyer address"), blank=True)
+    issuer_name = models.CharField(_("issuer name"), max_length=200, blank=True)
+    issuer_rnc = models.CharField(_("issuer RNC"), max_length=11, blank=True)
+    issuer_address = models.TextField(_("issuer address"), blank=True)
+
+    cancel_reason_code = models.CharField(_("608 reason"), max_length=2, blank=True,
+                                          choices=CancellationReason.choices)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    # Stock follows the lines in a background task: every change of the lines (or a cancel)
+    # bumps `stock_revision`; the task brings the ledger in line and records the revision it
+    # reached in `stock_synced_revision` (compare-and-set), so a lost or repeated message
+    # costs nothing.
+    stock_revision = models.PositiveIntegerField(default=0, editable=False)
+    stock_synced_revision = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issue_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "document_number"],
+                                    condition=Q(document_number__isnull=False),
+                                    name="invoice_unique_number"),
+            models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")),
+                                   name="invoice_due_after_issue"),
+            models.CheckConstraint(
+                condition=Q(total_amount=F("subtotal_amount") - F("discount_amount")
+                            + F("tax_amount")),
+                name="invoice_total_adds_up"),
+            models.CheckConstraint(condition=Q(amount_paid__gte=0)
+                                   & Q(amount_paid__lte=F("total_amount")),
+                                   name="invoice_paid_within_total"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(document_number__isnull=False),
+                name="invoice_issued_has_number"),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-issue_date", "-id"], name="invoice_ws_issue"),
+            models.Index(fields=["workspace", "status", "-issue_date"], name="invoice_ws_status"),
+            models.Index(fields=["workspace", "contact", "-issue_date"],
+                         name="invoice_ws_contact"),
+            models.Index(fields=["workspace", "document_subtype", "-issue_date"],
+                         name="invoice_ws_subtype"),
+            models.Index(fields=["workspace", "due_date"], name="invoice_ws_due"),
+            models.Index(fields=["workspace", "total_amount"], name="invoice_ws_total"),
+            models.Index(fields=["workspace", "created_at"], name="invoice_ws_created"),
+            models.Index(fields=["workspace", "status", "due_date"], name="invoice_ws_overdue"),
+            models.Index(fields=["stock_revision"], name="invoice_stock_pending",
+                         condition=Q(stock_revision__gt=F("stock_synced_revision"))),
+        ]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self) -> str:
+        return self.document_number or _("Draft #%(id)s") % {"id": self.pk}
+
+    @property
+    def amount_due(self) -> Decimal:
+        if self.status == InvoiceStatus.CANCELLED:
+            return ZERO
+        return self.total_amount - self.amount_paid
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == InvoiceStatus.DRAFT
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status in ISSUED_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in OPEN_STATUSES and self.due_date < timezone.localdate()
+
+    def delete(self, *args, **kwargs):
+        if self.status != InvoiceStatus.DRAFT:
+            raise Conflict(
+                _("%(number)s is an issued fiscal document and is never erased; cancel it "
+                  "instead.") % {"number": self.document_number},
+                code="invoice_not_deletable",
+            )
+        return super().delete(*args, **kwargs)
+
+
+class InvoiceLine(AbstractDocumentLine):
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE,
+                                  related_name="+", editable=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(AbstractDocumentLine.Meta):
+        indexes = [models.Index(fields=["invoice", "position"], name="invoice_line_order")]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PaymentMethod(models.TextChoices):
+    """Each maps to a payment-form column of DGII report 607."""
+
+    CASH = "cash", _("Cash")
+    CHECK = "check", _("Check")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CARD = "card", _("Card")
+    MOBILE_PAYMENT = "mobile_payment", _("Mobile payment")
+    OTHER = "other", _("Other")
+
+
+class Payment(WorkspaceScopedModel):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    date = models.DateField(_("date"), default=timezone.localdate)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices,
+                              default=PaymentMethod.CASH)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+                                              name="payment_amount_positive")]
+        indexes = [
+            models.Index(fields=["invoice", "date"], name="payment_invoice_date"),
+            models.Index(fields=["workspace", "-date", "-id"], name="payment_ws_date"),
+            models.Index(fields=["workspace", "method"], name="payment_ws_method"),
+        ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.get_method_display()})"

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QuotationsConfig(AppConfig):
+    name = "invoicing.quotations"
+    label = "quotations"
+    verbose_name = _("Quotations")

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from invoicing.core.tenancy import WorkspaceQuerySet
+from invoicing.invoices.models import AbstractDocumentLine, AbstractDocumentTotals, Salesman
+
+
+class QuotationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    INVOICED = "invoiced", _("Invoiced")
+
+
+EDITABLE_STATUSES = (QuotationStatus.DRAFT, QuotationStatus.SENT)
+
+
+class Quotation(AbstractDocumentTotals):
+    """A priced offer, numbered from a quotation subtype (`COT-0001`) when created, and
+    converted at most once into an issued invoice (`invoice`)."""
+
+    status = models.CharField(_("status"), max_length=10, choices=QuotationStatus.choices,
+                              default=QuotationStatus.DRAFT)
+    valid_until = models.DateField(_("valid until"))
+    salesmen = models.ManyToManyField(Salesman, blank=True, related_name="quotations",
+                                      verbose_name=_("salesmen"))
+    invoice = models.OneToOneField("invoices.Invoice", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="quotation",
+                                   verbose_name=_("invoice"))
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issue_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "document_number"],
+                                    condition=Q(document_number__isnull=False),
+                                    name="quotation_unique_number"),
+            models.CheckConstraint(condition=Q(valid_until__gte=F("issue_date")),
+                                   name="quotation_valid_after_issue"),
+            models.CheckConstraint(
+                condition=Q(total_amount=F("subtotal_amount") - F("discount_amount")
+                            + F("tax_amount")),
+                name="quotation_total_adds_up"),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-issue_date", "-id"], name="quotation_ws_issue"),
+            models.Index(fields=["workspace", "status", "valid_until"],
+                         name="quotation_ws_status"),
+            models.Index(fields=["workspace", "contact", "-issue_date"],
+                         name="quotation_ws_contact"),
+        ]
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
+
+    def __str__(self) -> str:
+        return self.document_number or f"#{self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+class QuotationLine(AbstractDocumentLine):
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE,
+                                  related_name="+", editable=False)
+    quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(AbstractDocumentLine.Meta):
+        indexes = [models.Index(fields=["quotation", "position"], name="quotation_line_order")]
+        verbose_name = _("quotation line")
+        verbose_name_plural = _("quotation lines")
+
+    def __str__(self) -> str:
+        return self.description

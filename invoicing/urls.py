@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from invoicing.core.api.router import router
+from invoicing.core.views import api_not_found, dashboard, server_error
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include(router.urls)),
+    re_path(r"^.*$", api_not_found),  # unknown API paths answer in the API's error shape
+]
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("accounts/", include("accounts.urls")),
+    path("settings/", include("workspaces.urls")),
+    path("contacts/", include("invoicing.contacts.urls")),
+    path("products/", include("invoicing.products.urls")),
+    path("settings/fiscal/", include("invoicing.fiscal.urls")),
+    path("invoices/", include("invoicing.invoices.urls")),
+    path("quotations/", include("invoicing.quotations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.append(path("bench/", include("bench.urls")))
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = api_not_found
+handler500 = server_error

@@ -1,0 +1,95 @@
+"""Shared fixtures. Personas: `owner` works in `workspace` (with the Dominican defaults),
+`intruder` owns `other_workspace`; `api` and `other_api` are API clients with their keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.services import api_key_create
+from invoicing.celery import app as celery_app
+from tests.factories import UserFactory
+from workspaces.models import Membership, Workspace
+from workspaces.roles import Role
+from workspaces.services import workspace_create
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run in-process unless a test starts a real worker (tests/integration)."""
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+
+
+def make_workspace(name: str = "Acme SRL", owner=None, rnc: str = "131246796") -> Workspace:
+    """A workspace exactly as the product creates one: DOP/USD, default taxes and subtypes."""
+    owner = owner or UserFactory()
+    return workspace_create(name=name, owner=owner, rnc=rnc)
+
+
+def make_member(workspace: Workspace, role: str = Role.SELLER, **user_kwargs):
+    user = UserFactory(**user_kwargs)
+    Membership.objects.create(workspace=workspace, user=user, role=role)
+    return user
+
+
+def api_client_for(workspace: Workspace, user=None) -> APIClient:
+    user = user or Membership.objects.filter(workspace=workspace).first().user
+    issued = api_key_create(workspace=workspace, actor=user, name="tests")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.clear_key}")
+    client.api_key = issued.clear_key
+    client.workspace = workspace
+    return client
+
+
+@dataclass
+class Persona:
+    user: object
+    workspace: Workspace
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(email="owner@example.com")
+
+
+@pytest.fixture
+def workspace(owner):
+    return make_workspace("Acme SRL", owner=owner)
+
+
+@pytest.fixture
+def intruder(db):
+    return UserFactory(email="intruder@example.com")
+
+
+@pytest.fixture
+def other_workspace(intruder):
+    return make_workspace("Otra Empresa SRL", owner=intruder, rnc="101850043")
+
+
+@pytest.fixture
+def api(workspace, owner) -> APIClient:
+    return api_client_for(workspace, owner)
+
+
+@pytest.fixture
+def other_api(other_workspace, intruder) -> APIClient:
+    return api_client_for(other_workspace, intruder)
+
+
+@pytest.fixture
+def logged_in_client(client, owner, workspace):
+    client.force_login(owner)
+    return client

@@ -1,0 +1,88 @@
+"""Walk every route registered in the API router with a second workspace's key: each object
+of the first workspace must answer 404 on every method of every detail route, and never
+appear in the second workspace's lists.
+
+Each test package lists, in `tests/<app>/makers.py`, a `MAKERS = {basename: make(workspace)}`
+for the routes its app registers; a route without a maker fails this test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from django.urls import reverse
+
+import tests
+from invoicing.core.api.router import router
+
+
+def all_makers() -> dict:
+    makers = {}
+    for module in pkgutil.iter_modules(tests.__path__):
+        if not module.ispkg:
+            continue
+        try:
+            found = importlib.import_module(f"tests.{module.name}.makers")
+        except ModuleNotFoundError:
+            continue
+        makers.update(found.MAKERS)
+    return makers
+
+
+def detail_routes(basename: str) -> list[tuple[str, list[str]]]:
+    """(url name, HTTP methods) of each route of this viewset that takes a pk."""
+    found = []
+    for pattern in router.urls:
+        callback = pattern.callback
+        if getattr(callback, "initkwargs", {}).get("basename") != basename:
+            continue
+        if "pk" not in pattern.pattern.regex.groupindex:
+            continue
+        methods = sorted(set(callback.actions) - {"head", "options"})
+        found.append((pattern.name, methods))
+    return found
+
+
+def list_route(basename: str) -> str | None:
+    for pattern in router.urls:
+        if pattern.name == f"{basename}-list" and "get" in pattern.callback.actions:
+            return pattern.name
+    return None
+
+
+BASENAMES = sorted({basename for _prefix, _viewset, basename in router.registry})
+
+
+def test_every_route_has_a_maker():
+    missing = sorted(set(BASENAMES) - set(all_makers()))
+    assert not missing, f"add makers for {missing} in tests/<app>/makers.py"
+
+
+@pytest.mark.parametrize("basename", BASENAMES)
+def test_foreign_objects_do_not_exist(basename, workspace, api, other_api):
+    maker = all_makers().get(basename)
+    if maker is None:
+        pytest.fail(f"no maker for {basename}")
+    obj = maker(workspace)
+    routes = detail_routes(basename)
+    assert routes, f"{basename} has no detail route"
+
+    for name, methods in routes:
+        url = reverse(f"api:{name}", kwargs={"pk": obj.pk})
+        for method in methods:
+            response = getattr(other_api, method)(url, {}, format="json")
+            assert response.status_code == 404, (method, url, response.status_code,
+                                                 response.content[:300])
+            assert response.json()["error"]["code"] == "not_found"
+
+    # The owner does see it, so the 404s above are about the workspace, not a broken route.
+    own = api.get(reverse(f"api:{basename}-detail", kwargs={"pk": obj.pk}))
+    assert own.status_code == 200, own.content[:300]
+
+    listing = list_route(basename)
+    if listing:
+        response = other_api.get(reverse(f"api:{listing}"), {"per_page": 100})
+        assert response.status_code == 200
+        assert obj.pk not in {row["id"] for row in response.json()["results"]}
