@@ -86,7 +86,8 @@ class ApiKey(WorkspaceScopedModel):
     """A key for one workspace. Only its SHA-256 is stored; the clear key is shown once."""
 
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(_("prefix"), max_length=12, help_text=_("The key's first characters, to recognise it."))
+    prefix = models.CharField(_("prefix"), max_length=12,
+                              help_text=_("The key's first characters, to recognise it."))
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_keys"

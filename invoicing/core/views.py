@@ -3,7 +3,6 @@ API's error shape."""
 
 from __future__ import annotations
 
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.module_loading import import_string
@@ -53,7 +52,9 @@ def api_not_found(request, exception=None):
 
 def server_error(request):
     if _is_api(request):
-        return json_error("server_error", _("Something went wrong on our side. Nothing was saved."), 500)
+        return json_error(
+            "server_error", _("Something went wrong on our side. Nothing was saved."), 500
+        )
     return defaults.server_error(request)
 
 
