@@ -1,3 +1,166 @@
-"""API viewsets of this app; `routes` is read by invoicing.core.api.router."""
+"""`/api/v1/invoices` and `/api/v1/payments` (API.md). Thin: parse, call one service, render."""
 
-routes: list = []
+from __future__ import annotations
+
+import json
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, renderers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from invoicing.core.api.viewsets import WorkspaceViewSet
+from invoicing.core.errors import InvalidInput
+from workspaces.roles import FISCAL, SELL
+
+from . import selectors, services
+from .filters import InvoiceFilter, PaymentFilter
+from .models import Invoice, Payment
+from .serializers import (
+    CancelInputSerializer,
+    InvoiceInputSerializer,
+    InvoiceSerializer,
+    PaymentInputSerializer,
+    PaymentSerializer,
+)
+
+
+class PdfRenderer(renderers.BaseRenderer):
+    """Lets clients ask for `Accept: application/pdf`; errors still go out as JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return json.dumps(data).encode()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List invoices"),
+    retrieve=extend_schema(summary="Get an invoice with its items, payments and contact"),
+    create=extend_schema(summary="Create an invoice (issued at once unless status=draft)",
+                         request=InvoiceInputSerializer, responses={201: InvoiceSerializer}),
+    update=extend_schema(summary="Update an invoice", request=InvoiceInputSerializer,
+                         responses=InvoiceSerializer),
+    partial_update=extend_schema(summary="Update some fields of an invoice",
+                                 request=InvoiceInputSerializer, responses=InvoiceSerializer),
+    destroy=extend_schema(summary="Delete a draft (issued invoices are cancelled instead)"),
+)
+class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
+    serializer_class = InvoiceSerializer
+    filterset_class = InvoiceFilter
+    sort_fields = ("issue_date", "document_number", "total_amount", "due_date", "created_at")
+    default_sort = "-issue_date"
+    write_role = SELL
+    action_roles = {"cancel": FISCAL}
+
+    def workspace_queryset(self, workspace):
+        return selectors.invoice_queryset(workspace)
+
+    def _render(self, invoice: Invoice, status_code=status.HTTP_200_OK) -> Response:
+        fresh = self.workspace_queryset(self.workspace).get(pk=invoice.pk)
+        return Response(InvoiceSerializer(fresh).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = InvoiceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invoice = services.invoice_create(workspace=self.workspace, actor=request.user,
+                                          **serializer.service_kwargs())
+        return self._render(invoice, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        invoice = self.get_object()
+        partial = request.method == "PATCH"
+        serializer = InvoiceInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        changes = serializer.service_kwargs()
+        changes.pop("draft", None)
+        invoice = services.invoice_update(invoice=invoice, actor=request.user, **changes)
+        return self._render(invoice)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.invoice_delete(invoice=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Issue a draft: it takes the next number of its sequence",
+                   request=None, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        invoice = services.invoice_issue(invoice=self.get_object(), actor=request.user)
+        return self._render(invoice)
+
+    @extend_schema(summary="Cancel (void) an issued, unpaid invoice with a DGII 608 reason",
+                   request=CancelInputSerializer, responses=InvoiceSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        invoice = self.get_object()
+        serializer = CancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invoice = services.invoice_cancel(invoice=invoice, actor=request.user,
+                                          **serializer.validated_data)
+        return self._render(invoice)
+
+    @extend_schema(summary="Download the invoice as PDF",
+                   responses={(200, "application/pdf"): OpenApiResponse(
+                       response=OpenApiTypes.BINARY, description="The PDF document")})
+    @action(detail=True, methods=["get"],
+            renderer_classes=[renderers.JSONRenderer, PdfRenderer])
+    def pdf(self, request, pk=None):
+        invoice = self.get_object()
+        from .pdf_views import invoice_pdf_response
+
+        return invoice_pdf_response(invoice, inline=request.query_params.get("inline") == "1")
+
+    @extend_schema(summary="Validate an NCF against a document subtype",
+                   request=None, responses=None)
+    @action(detail=False, methods=["post"], url_path="validate-ncf")
+    def validate_ncf(self, request):
+        from invoicing.fiscal import api as fiscal_api
+
+        return fiscal_api.validate_ncf_response(request, workspace=self.workspace)
+
+
+@extend_schema_view(
+    create=extend_schema(summary="Record a payment", request=PaymentInputSerializer,
+                         responses={201: PaymentSerializer}),
+)
+class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+    sort_fields = ("date", "amount", "created_at")
+    default_sort = "-date"
+    write_role = SELL
+    action_roles = {"destroy": FISCAL}
+
+    def workspace_queryset(self, workspace):
+        return selectors.payment_queryset(workspace)
+
+    def create(self, request, *args, **kwargs):
+        serializer = PaymentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        invoice = Invoice.objects.filter(workspace=self.workspace,
+                                         pk=data.pop("invoice_id")).first()
+        if invoice is None:
+            raise InvalidInput("Not found: no invoice with this id in this workspace.",
+                               field="invoice_id")
+        payment = services.payment_record(invoice=invoice, actor=request.user, **data)
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        payment: Payment = self.get_object()
+        services.payment_delete(payment=payment, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+routes = [
+    ("invoices", InvoiceViewSet, "invoice"),
+    ("payments", PaymentViewSet, "payment"),
+]

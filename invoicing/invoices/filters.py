@@ -1,0 +1,48 @@
+import django_filters
+from django.utils import timezone
+
+from invoicing.core.api.filtering import BooleanFilter
+
+from .models import Invoice, InvoiceStatus, OPEN_STATUSES, Payment, PaymentMethod
+from .selectors import invoice_search
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices)
+    contact_id = django_filters.NumberFilter(field_name="contact_id")
+    document_subtype_id = django_filters.NumberFilter(field_name="document_subtype_id")
+    issue_date = django_filters.DateFilter(field_name="issue_date")
+    issue_date_from = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte")
+    issue_date_to = django_filters.DateFilter(field_name="issue_date", lookup_expr="lte")
+    due_date_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    due_date_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    overdue = BooleanFilter(method="filter_overdue",
+                            help_text="Issued, unpaid and past its due date (derived).")
+    q = django_filters.CharFilter(method="filter_q",
+                                  help_text="Matches the document number or contact name.")
+
+    class Meta:
+        model = Invoice
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        if value:
+            return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        return queryset.exclude(status__in=OPEN_STATUSES, due_date__lt=today)
+
+    def filter_q(self, queryset, name, value):
+        return invoice_search(queryset, value)
+
+
+class PaymentFilter(django_filters.FilterSet):
+    invoice_id = django_filters.NumberFilter(field_name="invoice_id")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    method = django_filters.ChoiceFilter(choices=PaymentMethod.choices)
+
+    class Meta:
+        model = Payment
+        fields: list[str] = []

@@ -1,0 +1,504 @@
+"""Printed invoices and quotations: HTML templates (`templates/pdf/`) rendered by xhtml2pdf.
+
+What is printed is decided once, in `build_document_context`, from the stored document: the
+frozen buyer/issuer copies of an issued invoice (the live contact and workspace for drafts and
+quotations), the stored line figures, and `totals.summarize_stored` for the tax breakdown, so
+the PDF shows to the cent what the API reports. The text is Spanish whatever the UI language:
+it is a Dominican fiscal document (DOMAIN.md "The printed invoice shows").
+
+Files are kept in Django's default storage under a name that carries a hash of the rendered
+HTML (`pdfs/<workspace>/<kind>-<id>/<hash>.pdf`): a document whose printed content changed
+gets a new name, an unchanged one finds its file, and rendering twice stores one file. The
+HTML is hashed rather than the model fields so that a change of template, logo or footer is a
+change of the file too.
+
+The renderer never fetches a remote URL: `link_callback` resolves only our own static files
+(the logo is read through the storage API and inlined), and the xhtml2pdf resource policy
+forbids the network and every local read outside the static roots as a second line.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+from invoicing.contacts.identity import format_tax_id
+from invoicing.core.money import ZERO, format_money
+
+from .models import Invoice, InvoiceStatus
+from .totals import summarize_stored
+
+log = logging.getLogger(__name__)
+
+INVOICE = "invoice"
+QUOTATION = "quotation"
+KINDS = (INVOICE, QUOTATION)
+TEMPLATES = {INVOICE: "pdf/invoice.html", QUOTATION: "pdf/quotation.html"}
+
+# Part of every file's hash: bump it to re-render every stored PDF (a fix in this module that
+# changes the output without changing the HTML).
+RENDER_VERSION = "1"
+STORAGE_ROOT = "pdfs"
+# A logo larger than this is left off the page rather than slowing every render.
+MAX_LOGO_BYTES = 1024 * 1024
+LOGO_MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
+MAX_FOOTER_CHARS = 400
+
+TAX_ID_LABELS = {"rnc": "RNC", "cedula": "Cédula", "passport": "Pasaporte"}
+PAYMENT_METHODS = {
+    "cash": "Efectivo", "check": "Cheque", "bank_transfer": "Transferencia",
+    "card": "Tarjeta", "mobile_payment": "Pago móvil", "other": "Otro",
+}
+TAX_KIND_LABELS = {"itbis": "ITBIS", "exempt": "Exento", "tip": "Propina legal", "isc": "ISC",
+                   "other": "Otros impuestos"}
+
+
+class PdfRenderError(RuntimeError):
+    """xhtml2pdf could not turn the document's HTML into a PDF."""
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    content: bytes
+    filename: str
+
+
+# --- Formatting ---------------------------------------------------------------------------------
+
+def _date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _quantity(value: Decimal) -> str:
+    """`1`, `2.5`, `1,250.75`: a quantity without its trailing zeros."""
+    text = f"{Decimal(value):,.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _rate(value: Decimal | str) -> str:
+    text = f"{Decimal(value):.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _tax_label(kind: str, name: str, rate: Decimal) -> str:
+    if kind == "itbis":
+        return f"ITBIS {_rate(rate)}"
+    return name or f"{TAX_KIND_LABELS.get(kind, kind)} {_rate(rate)}"
+
+
+def _safe_filename(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "documento"
+
+
+# --- What is printed ----------------------------------------------------------------------------
+
+def _logo_data_uri(workspace) -> str:
+    """The workspace logo inlined as a `data:` URI, read through the storage API.
+
+    Inlining keeps the renderer away from the media folder altogether (and works the same on
+    S3-compatible storage); a logo that cannot be read, is too large or is not a PNG, JPEG or
+    GIF is left off rather than failing the invoice.
+    """
+    logo = workspace.logo
+    if not logo or not logo.name:
+        return ""
+    try:
+        with logo.storage.open(logo.name, "rb") as handle:
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except Exception:  # a missing file, a name outside the storage root (SuspiciousFileOperation)
+        log.warning("PDF: workspace %s logo %r cannot be read", workspace.pk, logo.name)
+        return ""
+    if len(data) > MAX_LOGO_BYTES:
+        log.warning("PDF: workspace %s logo is larger than %s bytes; left off",
+                    workspace.pk, MAX_LOGO_BYTES)
+        return ""
+    mime = next((m for magic, m in LOGO_MIME.items() if data.startswith(magic)), None)
+    if mime is None:
+        log.warning("PDF: workspace %s logo is not a PNG, JPEG or GIF; left off", workspace.pk)
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _issuer(document, *, frozen: bool) -> dict[str, str]:
+    workspace = document.workspace
+    name = workspace.name
+    rnc = workspace.rnc
+    address = workspace.address
+    if frozen and getattr(document, "issuer_name", ""):
+        name = document.issuer_name
+        rnc = document.issuer_rnc
+        address = document.issuer_address
+    return {
+        "name": name,
+        "rnc": format_tax_id("rnc", rnc),
+        "address": address,
+        "phone": workspace.phone,
+        "email": workspace.email,
+        "logo": _logo_data_uri(workspace),
+    }
+
+
+def _buyer(document, *, frozen: bool) -> dict[str, str]:
+    contact = document.contact
+    if frozen and getattr(document, "buyer_name", ""):
+        name, id_type = document.buyer_name, document.buyer_tax_id_type
+        tax_id, address = document.buyer_tax_id, document.buyer_address
+    else:
+        name, id_type, tax_id, address = (contact.name, contact.tax_id_type, contact.tax_id,
+                                          contact.address)
+    return {
+        "name": name,
+        "tax_id_label": TAX_ID_LABELS.get(id_type, "RNC/Cédula") if tax_id else "",
+        "tax_id": format_tax_id(id_type, tax_id),
+        "address": address,
+        "phone": contact.phone,
+        "email": contact.email,
+    }
+
+
+def _lines(lines: Iterable, money) -> list[dict[str, str]]:
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        itbis = [tax for tax in line.taxes if tax.get("kind") == "itbis"]
+        exempt = any(tax.get("kind") == "exempt" for tax in line.taxes)
+        if itbis:
+            itbis_amount = money(sum((Decimal(tax["amount"]) for tax in itbis), ZERO))
+            itbis_rate = " + ".join(_rate(tax["rate"]) for tax in itbis)
+        else:
+            itbis_amount, itbis_rate = ("Exento", "") if exempt else ("—", "")
+        discount = ""
+        if line.discount_amount:
+            discount = money(line.discount_amount)
+        rows.append({
+            "number": str(number),
+            "quantity": _quantity(line.quantity),
+            "description": line.description,
+            "unit_price": money(line.unit_price),
+            "discount": discount,
+            "discount_rate": (_rate(line.discount)
+                              if line.discount_type == "percentage" and line.discount_amount
+                              else ""),
+            "itbis": itbis_amount,
+            "itbis_rate": itbis_rate,
+            "amount": money(line.subtotal - line.discount_amount),
+        })
+    return rows
+
+
+def _tax_breakdown(totals, money) -> dict[str, Any]:
+    """The printed tax summary: base and amount per ITBIS rate, exempt amount, then the other
+    taxes (propina legal, ISC…) with the base each applies to."""
+    rows = []
+    for row in totals.breakdown:
+        if row.kind == "exempt":
+            continue  # shown once, as the exempt amount (which also covers untaxed lines)
+        rows.append({"label": _tax_label(row.kind, row.name, row.rate), "kind": row.kind,
+                     "base": money(row.base), "amount": money(row.amount)})
+    return {
+        "rows": rows,
+        "taxed_base": money(totals.taxed_base),
+        "itbis": money(totals.itbis_amount),
+        "exempt": money(totals.exempt_amount),
+        "has_exempt": totals.exempt_amount != ZERO,
+    }
+
+
+def _mark(document, kind: str) -> dict[str, str] | None:
+    """The big stamp: BORRADOR on a draft invoice, ANULADA (with its 608 reason) once void."""
+    if kind != INVOICE:
+        return None
+    if document.status == InvoiceStatus.DRAFT:
+        return {"word": "BORRADOR", "css": "draft",
+                "text": "Borrador: sin número ni valor fiscal hasta que se emita."}
+    if document.status == InvoiceStatus.CANCELLED:
+        reason = document.get_cancel_reason_code_display() if document.cancel_reason_code else ""
+        text = "Anulada"
+        if document.cancelled_at:
+            text += f" el {_date(document.cancelled_at.date())}"
+        if reason:
+            text += f". Motivo {reason}"
+        if document.cancel_reason:
+            text += f". {document.cancel_reason}"
+        return {"word": "ANULADA", "css": "cancelled", "text": text}
+    return None
+
+
+def build_document_context(document, *, kind: str = INVOICE) -> dict[str, Any]:
+    """Everything the PDF prints, as display strings, for an Invoice or a Quotation.
+
+    A quotation has the same abstract fields as an invoice (`AbstractDocumentTotals`), lines
+    with the same fields, `valid_until` instead of a due date and no payments.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    with translation.override("es"):
+        currency = document.currency
+        symbol = currency.symbol or f"{currency.code} "
+
+        def money(amount: Decimal) -> str:
+            return format_money(amount, symbol)
+
+        lines = list(document.lines.all())
+        totals = summarize_stored(lines)
+        subtype = document.document_subtype
+        ncf_info = subtype.ncf_type_info if kind == INVOICE else None
+        is_draft = kind == INVOICE and document.status == InvoiceStatus.DRAFT
+        frozen = kind == INVOICE and not is_draft
+
+        if kind == QUOTATION:
+            title = "Cotización"
+        elif ncf_info is not None:
+            title = str(ncf_info.name)
+        else:
+            title = "Factura"
+
+        context: dict[str, Any] = {
+            "kind": kind,
+            "title": title,
+            "is_fiscal": ncf_info is not None,
+            "number_label": "NCF" if ncf_info is not None else "No.",
+            "number": document.document_number or "",
+            "ncf_valid_until": _date(getattr(document, "ncf_valid_until", None)),
+            "issue_date": _date(document.issue_date),
+            "due_date": _date(getattr(document, "due_date", None)) if kind == INVOICE else "",
+            "valid_until": _date(getattr(document, "valid_until", None))
+            if kind == QUOTATION else "",
+            "payment_term": document.payment_term,
+            "salesmen": ", ".join(s.name for s in document.salesmen.all()),
+            "currency_code": currency.code,
+            "exchange_rate": ("" if currency.is_default
+                              else f"{document.exchange_rate:,.4f}".rstrip("0").rstrip(".")),
+            "issuer": _issuer(document, frozen=frozen),
+            "buyer": _buyer(document, frozen=frozen),
+            "lines": _lines(lines, money),
+            "taxes": _tax_breakdown(totals, money),
+            "subtotal": money(document.subtotal_amount),
+            "discount": money(document.discount_amount),
+            "has_discount": document.discount_amount != ZERO,
+            "tax": money(document.tax_amount),
+            "total": money(document.total_amount),
+            "notes": document.notes,
+            "footer": (document.workspace.pdf_footer or "")[:MAX_FOOTER_CHARS],
+            "mark": _mark(document, kind),
+            "payments": [],
+            "amount_paid": "",
+            "amount_due": "",
+        }
+        if kind == INVOICE:
+            context["payments"] = [
+                {"date": _date(p.date), "method": PAYMENT_METHODS.get(p.method, p.method),
+                 "reference": p.reference, "amount": money(p.amount)}
+                for p in sorted(document.payments.all(), key=lambda p: (p.date, p.pk))
+            ]
+            context["amount_paid"] = money(document.amount_paid)
+            context["amount_due"] = money(document.amount_due)
+        context["page_ref"] = " · ".join(
+            part for part in (title, context["number"] or "Borrador", context["issuer"]["name"])
+            if part)
+    return context
+
+
+def render_document_html(document, *, kind: str = INVOICE) -> str:
+    context = build_document_context(document, kind=kind)
+    with translation.override("es"):
+        return render_to_string(TEMPLATES[kind], context)
+
+
+# --- HTML → PDF ---------------------------------------------------------------------------------
+
+_REFUSED = "refused:resource"  # a URI no fetcher understands: xhtml2pdf's policy blocks it
+
+
+def _static_roots() -> tuple[Path, ...]:
+    roots = [Path(p if isinstance(p, str | Path) else p[1]) for p in settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    return tuple(root.resolve() for root in roots)
+
+
+def _within(path: Path, roots: Iterable[Path]) -> bool:
+    return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+def link_callback(uri: str, rel: str | None = None) -> str:
+    """Resolve a resource named in the HTML: our own static files and inline images only.
+
+    Anything else — http(s), file:, a path outside the static roots, `..` tricks — is
+    answered with a URI that nothing fetches, so a remote URL is never requested.
+    """
+    uri = (uri or "").strip()
+    if uri.startswith(("data:image/png;", "data:image/jpeg;", "data:image/gif;")):
+        return uri
+    static_url = settings.STATIC_URL or "/static/"
+    if uri.startswith(static_url) and "?" not in uri and "#" not in uri:
+        relative = uri[len(static_url):]
+        found = finders.find(relative)
+        if not found and settings.STATIC_ROOT:
+            candidate = Path(settings.STATIC_ROOT) / relative
+            found = str(candidate) if candidate.is_file() else None
+        if found:
+            path = Path(found).resolve()
+            if path.is_file() and _within(path, _static_roots()):
+                return str(path)
+    log.warning("PDF renderer refused the resource %r", uri[:200])
+    return _REFUSED
+
+
+def _resource_policy():
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    return ResourceAccessPolicy.server(
+        base_dir=None, extra_roots=_static_roots(), allow_remote=False,
+        allowed_hosts=frozenset(), allow_private_networks=False,
+    )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render HTML with xhtml2pdf under our link callback and a no-network resource policy."""
+    from xhtml2pdf import pisa
+
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=link_callback,
+                            resource_policy=_resource_policy(), raise_exception=True)
+    if result.err:
+        raise PdfRenderError(f"xhtml2pdf reported {result.err} error(s)")
+    return out.getvalue()
+
+
+# --- Storage ------------------------------------------------------------------------------------
+
+def content_hash(html: str) -> str:
+    from xhtml2pdf import __version__ as xhtml2pdf_version
+
+    digest = hashlib.sha256()
+    digest.update(f"{RENDER_VERSION}|{xhtml2pdf_version}|".encode())
+    digest.update(html.encode("utf-8"))
+    return digest.hexdigest()[:24]
+
+
+def storage_folder(document, *, kind: str = INVOICE) -> str:
+    return f"{STORAGE_ROOT}/{document.workspace_id}/{kind}-{document.pk}"
+
+
+def storage_name(document, digest: str, *, kind: str = INVOICE) -> str:
+    return f"{storage_folder(document, kind=kind)}/{digest}.pdf"
+
+
+def document_pdf_filename(document, *, kind: str = INVOICE) -> str:
+    """`B0100000001.pdf`, `INV-0001.pdf`, `COT-0001.pdf`; `borrador-12.pdf` for a draft."""
+    if document.document_number:
+        return f"{_safe_filename(document.document_number)}.pdf"
+    prefix = "cotizacion" if kind == QUOTATION else "borrador"
+    return f"{prefix}-{document.pk}.pdf"
+
+
+def _remove_stale(folder: str, keep: str) -> None:
+    """Older renders of the same document: their content is no longer what it prints."""
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for name in files:
+        path = f"{folder}/{name}"
+        if path != keep and name.endswith(".pdf"):
+            try:
+                default_storage.delete(path)
+            except OSError:
+                log.warning("PDF: could not delete stale %s", path)
+
+
+def _store(name: str, content: bytes) -> None:
+    """Save under exactly `name`, once. A concurrent render of the same content may win the
+    race; then ours went to an alternative name, which is removed."""
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:
+        default_storage.delete(saved)
+
+
+def ensure_document_pdf(document, *, kind: str = INVOICE) -> tuple[str, bytes | None]:
+    """Make sure the document's current PDF is in storage; (storage name, bytes when it was
+    rendered now, else None)."""
+    html = render_document_html(document, kind=kind)
+    name = storage_name(document, content_hash(html), kind=kind)
+    if default_storage.exists(name):
+        return name, None
+    content = html_to_pdf(html)
+    if not default_storage.exists(name):
+        _store(name, content)
+    _remove_stale(storage_folder(document, kind=kind), keep=name)
+    return name, content
+
+
+def render_document_pdf(document, *, kind: str = INVOICE) -> PdfFile:
+    """The document's PDF: the stored file when its content is current, else rendered and
+    stored at once. Works for an Invoice (`kind="invoice"`) and a Quotation
+    (`kind="quotation"`)."""
+    name, content = ensure_document_pdf(document, kind=kind)
+    if content is None:
+        try:
+            with default_storage.open(name, "rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:  # removed between exists() and open(): render again
+            name, content = ensure_document_pdf(document, kind=kind)
+            if content is None:
+                with default_storage.open(name, "rb") as handle:
+                    content = handle.read()
+    return PdfFile(content=content, filename=document_pdf_filename(document, kind=kind))
+
+
+def invoice_pdf(invoice: Invoice) -> PdfFile:
+    return render_document_pdf(invoice, kind=INVOICE)
+
+
+# --- Background rendering -----------------------------------------------------------------------
+
+def _invoice_for_render(invoice_id: int) -> Invoice | None:
+    return (Invoice.objects.select_related("workspace", "contact", "currency",
+                                           "document_subtype")
+            .filter(pk=invoice_id).first())
+
+
+@shared_task(name="invoices.render_pdf", acks_late=True, reject_on_worker_lost=True,
+             ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def render_invoice_pdf(invoice_id: int) -> str | None:
+    """Store the invoice's current PDF. Idempotent: the file name is the content's hash, so a
+    second run (a redelivered message, a second change queued) finds the file and stops."""
+    invoice = _invoice_for_render(invoice_id)
+    if invoice is None:
+        return None
+    name, _content = ensure_document_pdf(invoice, kind=INVOICE)
+    return name
+
+
+def queue_invoice_pdf(invoice_id: int) -> None:
+    """Queue a background render once the current transaction commits (at once outside one).
+
+    A broker that cannot be reached is logged, not raised: the invoice is already saved and
+    `invoice_pdf` renders on demand when the file is missing.
+    """
+    def send() -> None:
+        try:
+            render_invoice_pdf.delay(invoice_id)
+        except KombuOperationalError:
+            log.exception("PDF: could not queue the render of invoice %s", invoice_id)
+
+    transaction.on_commit(send)

@@ -1,0 +1,35 @@
+"""Celery adapters: take ids, call a service. Queued only on commit (see services).
+
+Exactly-once comes from the database (the invoice row lock, stock revisions and unique
+movement keys), so a task that runs twice, or is redelivered after its worker died
+(acks_late + reject_on_worker_lost), changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="invoices.sync_stock", acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def sync_invoice_stock(invoice_id: int) -> int:
+    from .services import invoice_stock_sync
+
+    return invoice_stock_sync(invoice_id=invoice_id)
+
+
+@shared_task(name="invoices.stock_repair", acks_late=True, reject_on_worker_lost=True)
+def stock_repair() -> int:
+    """Periodic (beat): write the movements of any invoice whose task was lost."""
+    from .services import invoice_stock_sync, invoices_with_stock_pending
+
+    return sum(invoice_stock_sync(invoice_id=pk) for pk in invoices_with_stock_pending())
+
+
+def queue_pdf(invoice_id: int) -> None:
+    """Render the invoice's PDF in the background, if the PDF module is installed."""
+    try:
+        from .pdf import queue_invoice_pdf
+    except ImportError:
+        return
+    queue_invoice_pdf(invoice_id)
