@@ -1,17 +1,32 @@
-"""Gapless document numbering (DESIGN.md "Numbering").
+"""Gapless document numbering (DESIGN.md "Numbering"), and the state of each series.
 
 `allocate_number` is the only code that hands out document numbers. Call it inside the
-transaction that writes the document:
+transaction that writes the document, after locking the document row (lock order: document,
+then subtype, everywhere, so two services never deadlock):
+
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        allocated = allocate_number(workspace_id=invoice.workspace_id,
+                                    subtype_id=invoice.document_subtype_id,
+                                    on_date=invoice.issue_date)
+        invoice.document_number = allocated.document_number
+        invoice.sequence_number = allocated.sequence
+        invoice.ncf_valid_until = allocated.valid_until
+        invoice.save()
 
 - it locks the subtype row (`SELECT … FOR UPDATE`; on SQLite the IMMEDIATE transaction
   already holds the write lock), so concurrent callers queue instead of racing;
-- it checks the authorised range and its expiry under that lock and refuses with a
-  `Conflict` (409 in the API) whose message names the subtype and says what to do;
+- it checks, under that lock, that the subtype is active and, for a fiscal (NCF) series,
+  that it has an authorised range, that the range is not used up and that `on_date` is not
+  after the range's expiry; otherwise it raises `NumberingRefused` (a `Conflict`, 409 in the
+  API) whose message names the series and says what to do, with a stable `code`:
+  `subtype_inactive`, `ncf_range_missing`, `ncf_range_exhausted`, `ncf_range_expired`;
 - it advances the counter in the same transaction, so a rollback gives the number back and
   the next caller gets it: no gaps, no repeats.
 
 `UniqueConstraint(workspace, document_number)` on each document table is the backstop.
-Lock order is always document first, then subtype, so two services never deadlock.
+Drafts take no number. The caller checks that the subtype's `document_type` suits the
+document (an invoice is not numbered from a quotation series).
 """
 
 from __future__ import annotations
@@ -26,21 +41,36 @@ from invoicing.core.errors import Conflict, NotFound
 
 from .models import DocumentSubtype
 
+# Warn ahead of time (DOMAIN.md): this many days before expiry, and when fewer numbers
+# remain than min(LOW_NUMBERS_MAX, LOW_NUMBERS_PERCENT % of the range).
+EXPIRY_WARNING_DAYS = 30
+LOW_NUMBERS_MAX = 100
+LOW_NUMBERS_PERCENT = 10
+
 
 @dataclass(frozen=True)
 class AllocatedNumber:
     subtype: DocumentSubtype
     sequence: int
     document_number: str
-    valid_until: datetime.date | None
+    valid_until: datetime.date | None  # the NCF's expiry ("Válido hasta"); None if not fiscal
 
 
 class NumberingRefused(Conflict):
     code = "numbering_refused"
 
 
+def default_valid_until(authorised_on: datetime.date) -> datetime.date:
+    """DGII ranges are valid until 31 December of the year after they were authorised."""
+    return datetime.date(authorised_on.year + 1, 12, 31)
+
+
 def check_can_issue(subtype: DocumentSubtype, on_date: datetime.date) -> None:
-    """Raise NumberingRefused if `subtype` cannot hand out its next number on `on_date`."""
+    """Raise NumberingRefused if `subtype` cannot hand out its next number on `on_date`.
+
+    Pure (no query): the allocator calls it under the row lock; forms may call it earlier to
+    tell the user before they try (the allocator still has the last word).
+    """
     label = str(subtype)
     if not subtype.is_active:
         raise NumberingRefused(
@@ -69,7 +99,9 @@ def check_can_issue(subtype: DocumentSubtype, on_date: datetime.date) -> None:
 
 def allocate_number(*, workspace_id: int, subtype_id: int,
                     on_date: datetime.date) -> AllocatedNumber:
-    """Take the next number of a subtype inside the caller's transaction."""
+    """Take the next number of a subtype inside the caller's transaction (see the module
+    docstring). Raises NotFound for a subtype of another workspace, NumberingRefused (409)
+    when the series cannot issue on `on_date`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside the document's transaction")
     subtype = (DocumentSubtype.objects.select_for_update()
@@ -84,3 +116,65 @@ def allocate_number(*, workspace_id: int, subtype_id: int,
         subtype=subtype, sequence=sequence, document_number=subtype.format_number(sequence),
         valid_until=subtype.valid_until if subtype.is_fiscal else None,
     )
+
+
+# --- Warnings ahead of time --------------------------------------------------------------
+@dataclass(frozen=True)
+class SubtypeWarning:
+    code: str  # ncf_range_missing, ncf_range_expired, ncf_range_expiring,
+    #            ncf_range_exhausted, ncf_range_low
+    message: str
+    blocking: bool  # True when the series cannot issue at all (shown as an error)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+def subtype_warnings(subtype: DocumentSubtype,
+                     today: datetime.date) -> list[SubtypeWarning]:
+    """What the staff must act on before a fiscal series stops issuing (no query).
+
+    Inactive and non-fiscal series carry none. Messages are in the active language.
+    """
+    if not subtype.is_active or not subtype.is_fiscal:
+        return []
+    label = str(subtype)
+    found: list[SubtypeWarning] = []
+    if subtype.range_end is None:
+        return [SubtypeWarning(
+            "ncf_range_missing",
+            _("%(subtype)s has no authorised NCF range yet; enter the range DGII authorised "
+              "to issue with it.") % {"subtype": label}, True)]
+
+    if subtype.valid_until is not None:
+        days = (subtype.valid_until - today).days
+        date = subtype.valid_until.strftime("%d/%m/%Y")
+        if days < 0:
+            found.append(SubtypeWarning(
+                "ncf_range_expired",
+                _("The NCF range of %(subtype)s expired on %(date)s; enter the new range DGII "
+                  "authorised.") % {"subtype": label, "date": date}, True))
+        elif days <= EXPIRY_WARNING_DAYS:
+            found.append(SubtypeWarning(
+                "ncf_range_expiring",
+                _("The NCF range of %(subtype)s expires on %(date)s (in %(days)s days); "
+                  "request a new range from DGII.")
+                % {"subtype": label, "date": date, "days": days}, False))
+
+    remaining = subtype.remaining or 0
+    if remaining == 0:
+        found.append(SubtypeWarning(
+            "ncf_range_exhausted",
+            _("%(subtype)s has used its whole authorised range; enter the new range DGII "
+              "authorised.") % {"subtype": label}, True))
+    else:
+        # Fewer than min(100, 10% of the range), compared exactly in integers.
+        size = subtype.range_end - (subtype.range_start or 1) + 1
+        if remaining < LOW_NUMBERS_MAX and remaining * 100 < size * LOW_NUMBERS_PERCENT:
+            found.append(SubtypeWarning(
+                "ncf_range_low",
+                _("Only %(remaining)s numbers left in the range of %(subtype)s (up to "
+                  "%(last)s); request a new range from DGII.")
+                % {"remaining": remaining, "subtype": label,
+                   "last": subtype.format_number(subtype.range_end)}, False))
+    return found

@@ -1,34 +1,58 @@
-"""Fiscal rules the document services call: line tax treatment and buyer identity."""
+"""Fiscal rules the document services call: line tax treatment and buyer identity.
+Each rule lives here and nowhere else (DESIGN.md: one place per business rule)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import InvalidInput
 
-from .models import ITBIS_TREATMENT_KINDS, Tax
+from .models import ITBIS_TREATMENT_KINDS
 from .ncf_types import ncf_type
 
-# B02/E32 (consumo) name the buyer from this amount, in DOP (DGII Norma 06-2018).
+# B02/E32 (consumo) name the buyer from this amount, in DOP, inclusive (DGII Norma 06-2018).
 CONSUMO_BUYER_ID_THRESHOLD = Decimal("250000.00")
 
 
-def check_line_taxes(taxes: Iterable[Tax], *, field: str = "tax_ids") -> None:
-    """A line carries at most one tax of kind itbis or exempt: its one ITBIS treatment."""
-    treatments = [tax for tax in taxes if tax.kind in ITBIS_TREATMENT_KINDS]
+def _tax_attr(tax: Any, name: str) -> Any:
+    return tax.get(name) if isinstance(tax, Mapping) else getattr(tax, name)
+
+
+def check_line_taxes(taxes: Iterable[Any], *, field: str = "tax_ids") -> None:
+    """A line carries at most one tax of kind itbis or exempt: its one ITBIS treatment.
+
+    `taxes` are `Tax` rows or their frozen JSON copies (`{"kind", "name", …}`). Raises
+    InvalidInput (400) naming `field` (e.g. "items.3.tax_ids"). ISC, propina legal and
+    other taxes may sit beside the ITBIS treatment.
+    """
+    treatments = [tax for tax in taxes if _tax_attr(tax, "kind") in ITBIS_TREATMENT_KINDS]
     if len(treatments) > 1:
         raise InvalidInput(
             _("A line has one ITBIS treatment; it carries %(names)s.")
-            % {"names": ", ".join(tax.name for tax in treatments)},
+            % {"names": ", ".join(str(_tax_attr(tax, "name")) for tax in treatments)},
             field=field,
         )
 
 
-def buyer_id_required(*, ncf_type_code: str | None, total_in_dop: Decimal) -> bool:
-    """Whether a document must name the buyer's RNC or cédula (DOMAIN.md table)."""
+def buyer_id_required(*, ncf_type_code: str | None, total_in_dop: Decimal,
+                      modified_ncf_type_code: str | None = None,
+                      modified_total_in_dop: Decimal | None = None) -> bool:
+    """Whether a document must name the buyer's RNC or cédula (DOMAIN.md table).
+
+    - B01/E31, B03/E33, B11/E41, B14/E44, B15/E45, B16/E46: always.
+    - B02/E32 (consumo): from RD$250,000.00 inclusive (`total_in_dop`, the document's total
+      converted to DOP at its exchange rate).
+    - B04/E34 (credit note): the buyer of the invoice it corrects — so it is required
+      exactly when that invoice required it: pass the corrected invoice's type and DOP total
+      as `modified_ncf_type_code` / `modified_total_in_dop`. Without them (no corrected
+      document known) nothing is required here; the note's service keeps it on the same
+      buyer as the invoice.
+    - B12, B13/E43, B17/E47, non-fiscal series (None) and unknown codes: no.
+    """
     info = ncf_type(ncf_type_code)
     if info is None:
         return False
@@ -36,4 +60,13 @@ def buyer_id_required(*, ncf_type_code: str | None, total_in_dop: Decimal) -> bo
         return True
     if info.buyer_id == "threshold":
         return total_in_dop >= CONSUMO_BUYER_ID_THRESHOLD
+    if info.buyer_id == "invoice":
+        modified = ncf_type(modified_ncf_type_code)
+        if modified is None or modified.buyer_id == "invoice":
+            return False
+        return buyer_id_required(
+            ncf_type_code=modified.code,
+            total_in_dop=total_in_dop if modified_total_in_dop is None
+            else modified_total_in_dop,
+        )
     return False
