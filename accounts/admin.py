@@ -36,35 +36,15 @@ class ApiKeyAdmin(WorkspaceScopedAdmin):
     actions = ["revoke"]
 
     def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields + (["workspace", "name"] if obj else [])
+        return ["workspace", *self.readonly_fields, "name"] if obj else []
 
     def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["workspace_choice", "name"]
-        return self.fields
-
-    def get_form(self, request, obj=None, **kwargs):
-        if obj is None:
-            from django import forms
-
-            from workspaces.models import Workspace
-
-            class AddKeyForm(forms.ModelForm):
-                workspace_choice = forms.ModelChoiceField(Workspace.objects.all(),
-                                                          label=_("workspace"))
-
-                class Meta:
-                    model = ApiKey
-                    fields = ["name"]
-
-            kwargs["form"] = AddKeyForm
-            kwargs["fields"] = None
-        return super().get_form(request, obj, **kwargs)
+        return self.fields if obj else ["workspace", "name"]
 
     def save_model(self, request, obj, form, change):
         if change:
             return
-        issued = api_key_create(workspace=form.cleaned_data["workspace_choice"],
+        issued = api_key_create(workspace=form.cleaned_data["workspace"],
                                 actor=request.user, name=obj.name)
         obj.pk = issued.api_key.pk
         messages.warning(request, _("Copy this key now, it will not be shown again: %(key)s")

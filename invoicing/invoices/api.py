@@ -17,6 +17,7 @@ from workspaces.roles import FISCAL, SELL
 from . import selectors, services
 from .filters import InvoiceFilter, PaymentFilter
 from .models import Invoice, Payment
+from .salesmen_api import SalesmanViewSet
 from .serializers import (
     CancelInputSerializer,
     InvoiceInputSerializer,
@@ -163,4 +164,5 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
 routes = [
     ("invoices", InvoiceViewSet, "invoice"),
     ("payments", PaymentViewSet, "payment"),
+    ("salesmen", SalesmanViewSet, "salesman"),
 ]

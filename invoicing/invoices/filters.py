@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from invoicing.core.api.filtering import BooleanFilter
 
-from .models import Invoice, InvoiceStatus, OPEN_STATUSES, Payment, PaymentMethod
+from .models import OPEN_STATUSES, Invoice, InvoiceStatus, Payment, PaymentMethod
 from .selectors import invoice_search
 
 

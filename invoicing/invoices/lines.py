@@ -24,7 +24,6 @@ from invoicing.products.models import Product
 from . import totals
 from .models import DiscountType
 
-
 # Amounts are stored as NUMERIC(14, 2): anything from here up cannot be stored.
 MAX_AMOUNT = Decimal("1000000000000")
 MAX_QUANTITY = Decimal("10000000000")  # NUMERIC(14, 4)
@@ -69,11 +68,10 @@ def _decimal(value: Any, field: str) -> Decimal:
     return result
 
 
-def resolve_lines(*, workspace_id: int, items: Sequence[dict],
-                  prefix: str = "items") -> list[PricedLine]:
-    if not items:
-        raise InvalidInput(_("A document needs at least one line."), field=prefix)
-
+def price_items(*, workspace_id: int, items: Sequence[dict],
+                prefix: str = "items") -> list[PricedLine | InvalidInput]:
+    """Price each item; a line that cannot be priced gives its error instead. The form's
+    live preview shows what it can; `resolve_lines` refuses the whole document."""
     product_ids = {item["product_id"] for item in items if item.get("product_id") is not None}
     products = {
         product.pk: product
@@ -83,19 +81,30 @@ def resolve_lines(*, workspace_id: int, items: Sequence[dict],
     tax_ids = {tax_id for item in items for tax_id in (item.get("tax_ids") or ())}
     taxes = {tax.pk: tax for tax in Tax.objects.filter(workspace_id=workspace_id,
                                                        pk__in=tax_ids)} if tax_ids else {}
+    results: list[PricedLine | InvalidInput] = []
+    for index, item in enumerate(items):
+        try:
+            results.append(_price_line(index, item, f"{prefix}.{index}", products, taxes))
+        except InvalidInput as error:
+            results.append(error)
+    return results
 
+
+def resolve_lines(*, workspace_id: int, items: Sequence[dict],
+                  prefix: str = "items") -> list[PricedLine]:
+    if not items:
+        raise InvalidInput(_("A document needs at least one line."), field=prefix)
     priced: list[PricedLine] = []
     errors: dict[str, list[str]] = {}
-    for index, item in enumerate(items):
-        where = f"{prefix}.{index}"
-        try:
-            priced.append(_price_line(index, item, where, products, taxes))
-        except InvalidInput as error:
-            for name, messages in error.fields.items():
+    for result in price_items(workspace_id=workspace_id, items=items, prefix=prefix):
+        if isinstance(result, InvalidInput):
+            for name, messages in result.fields.items():
                 errors.setdefault(name, []).extend(messages)
+        else:
+            priced.append(result)
     if errors:
-        first = next(iter(errors.items()))
-        raise InvalidInput(f"{first[0]}: {first[1][0]}", fields=errors)
+        name, messages = next(iter(errors.items()))
+        raise InvalidInput(f"{name}: {messages[0]}", fields=errors)
     return priced
 
 

@@ -477,10 +477,11 @@ def invoice_stock_sync(*, invoice_id: int) -> int:
     invoice writes one `sale` per inventory line; later syncs (lines changed, cancelled)
     write per product the difference between what the lines ask and what is booked.
     """
-    from invoicing.products.services import StockEntry, stock_movements_record_many
+    from invoicing.products.services import MovementInput, stock_movements_record_many
 
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().filter(pk=invoice_id).first()
+        invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("workspace")
+                   .filter(pk=invoice_id).first())
         if invoice is None or invoice.stock_synced_revision >= invoice.stock_revision:
             return 0
         revision = invoice.stock_revision
@@ -491,13 +492,14 @@ def invoice_stock_sync(*, invoice_id: int) -> int:
                                                                           "quantity"):
             booked[product_id] = booked.get(product_id, ZERO) + quantity
 
-        entries: list[StockEntry] = []
+        entries: list[MovementInput] = []
         counts_as_sold = invoice.status not in (InvoiceStatus.CANCELLED, InvoiceStatus.DRAFT)
         if not booked and counts_as_sold:
             for line in tracked:
-                entries.append(StockEntry(
+                entries.append(MovementInput(
                     product_id=line.product_id, quantity=-line.quantity, kind="sale",
-                    note=str(invoice), source_key=f"inv:{invoice.pk}:r{revision}:l{line.pk}"))
+                    note=str(invoice), invoice_id=invoice.pk,
+                    source_key=f"inv:{invoice.pk}:r{revision}:l{line.pk}"))
         else:
             wanted: dict[int, Decimal] = {}
             if counts_as_sold:
@@ -507,12 +509,13 @@ def invoice_stock_sync(*, invoice_id: int) -> int:
                 difference = wanted.get(product_id, ZERO) - booked.get(product_id, ZERO)
                 if difference == 0:
                     continue
-                entries.append(StockEntry(
+                entries.append(MovementInput(
                     product_id=product_id, quantity=difference,
                     kind="sale" if difference < 0 else "sale_reversal", note=str(invoice),
+                    invoice_id=invoice.pk,
                     source_key=f"inv:{invoice.pk}:r{revision}:p{product_id}"))
-        written = stock_movements_record_many(workspace_id=invoice.workspace_id,
-                                              invoice_id=invoice.pk, entries=entries)
+        written = len(stock_movements_record_many(workspace=invoice.workspace,
+                                                  movements=entries))
         Invoice.objects.filter(pk=invoice.pk, stock_synced_revision__lt=revision).update(
             stock_synced_revision=revision)
         return written

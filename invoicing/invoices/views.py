@@ -1,0 +1,384 @@
+"""Invoice pages. Forms parse, the services decide; domain errors become form errors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from invoicing.core.errors import DomainError
+from invoicing.products.models import Product
+from workspaces.decorators import workspace_required
+from workspaces.models import Currency
+from workspaces.roles import FISCAL, READ, SELL
+from workspaces.services import activity_for
+from workspaces.views import add_form_errors
+
+from . import services
+from .forms import CancelForm, InvoiceFilterForm, InvoiceHeaderForm, LineFormSet, PaymentForm
+from .lines import price_items
+from .models import OPEN_STATUSES, Invoice, InvoiceStatus, Payment
+from .selectors import invoice_queryset, invoice_search
+from .totals import summarize, summarize_stored
+
+LIST_SORTS = {
+    "issue_date": "issue_date", "document_number": "document_number",
+    "contact": "contact__name", "due_date": "due_date", "total_amount": "total_amount",
+    "status": "status",
+}
+PER_PAGE = 25
+
+
+def _get_invoice(request, pk) -> Invoice:
+    invoice = invoice_queryset(request.workspace).filter(pk=pk).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+# --- List -----------------------------------------------------------------------------------
+
+
+@workspace_required(READ)
+def invoice_list(request):
+    form = InvoiceFilterForm(request.GET or None, workspace=request.workspace,
+                             status_choices=InvoiceStatus.choices)
+    queryset = (Invoice.objects.for_workspace(request.workspace)
+                .select_related("contact", "currency"))
+    if form.is_valid():
+        data = form.cleaned_data
+        queryset = invoice_search(queryset, data.get("q") or "")
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("contact"):
+            queryset = queryset.filter(contact=data["contact"])
+        if data.get("date_from"):
+            queryset = queryset.filter(issue_date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(issue_date__lte=data["date_to"])
+        if data.get("overdue"):
+            queryset = queryset.overdue()
+
+    sort = request.GET.get("sort", "-issue_date")
+    field = sort.lstrip("-")
+    if field not in LIST_SORTS:
+        sort, field = "-issue_date", "issue_date"
+    direction = "-" if sort.startswith("-") else ""
+    queryset = queryset.order_by(f"{direction}{LIST_SORTS[field]}", f"{direction}id")
+
+    sums = queryset.exclude(status__in=[InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED]) \
+        .aggregate(total=Sum("total_amount"), paid=Sum("amount_paid"))
+    paginator = Paginator(queryset, PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        page = paginator.page(paginator.num_pages)
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    total = sums["total"] or 0
+    return render(request, "invoices/list.html", {
+        "form": form, "page": page, "invoices": page.object_list, "sort": sort,
+        "query": query.urlencode(), "sort_query": sort_query.urlencode(),
+        "sum_total": total, "sum_due": total - (sums["paid"] or 0),
+        "open_statuses": OPEN_STATUSES,
+    })
+
+
+# --- Create and edit ------------------------------------------------------------------------
+
+
+def _formset_errors(formset, indexes: list[int], error: DomainError) -> bool:
+    """Place `items.N.field` errors on the line forms; True if any was placed."""
+    placed = False
+    for name, messages_ in error.fields.items():
+        parts = name.split(".")
+        if parts[0] != "items" or len(parts) < 2 or not parts[1].isdigit():
+            continue
+        position = int(parts[1])
+        if position >= len(indexes):
+            continue
+        form = formset.forms[indexes[position]]
+        field = {"product_id": "product", "tax_ids": "taxes"}.get(
+            parts[2] if len(parts) > 2 else "", parts[2] if len(parts) > 2 else None)
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+        placed = True
+    return placed
+
+
+HEADER_FIELDS = {"contact_id": "contact", "document_subtype_id": "document_subtype",
+                 "currency_id": "currency", "salesman_ids": "salesmen"}
+
+
+def _header_errors(form, error: DomainError) -> None:
+    renamed = DomainError(error.message, fields={
+        HEADER_FIELDS.get(name, name): msgs for name, msgs in error.fields.items()
+        if not name.startswith("items")})
+    if renamed.fields or not any(name.startswith("items") for name in error.fields):
+        add_form_errors(form, renamed)
+
+
+def _initial_lines(invoice: Invoice | None) -> list[dict]:
+    if invoice is None:
+        return [{"quantity": 1, "discount_type": "amount"}]
+    return [{
+        "product": line.product_id, "description": line.description,
+        "quantity": line.quantity.normalize(), "unit_price": line.unit_price,
+        "discount": line.discount, "discount_type": line.discount_type,
+        "taxes": line.tax_ids,
+    } for line in invoice.lines.all()]
+
+
+def _invoice_form(request, invoice: Invoice | None):
+    workspace = request.workspace
+    if invoice is None:
+        initial = {"currency": Currency.objects.for_workspace(workspace)
+                   .filter(is_default=True).values_list("pk", flat=True).first()}
+        default_subtype = request.GET.get("subtype")
+        if default_subtype:
+            initial["document_subtype"] = default_subtype
+    else:
+        initial = {
+            "contact": invoice.contact_id, "document_subtype": invoice.document_subtype_id,
+            "issue_date": invoice.issue_date, "due_date": invoice.due_date,
+            "currency": invoice.currency_id, "payment_term": invoice.payment_term,
+            "notes": invoice.notes, "salesmen": [s.pk for s in invoice.salesmen.all()],
+        }
+    data = request.POST if request.method == "POST" else None
+    form = InvoiceHeaderForm(data, workspace=workspace, initial=initial)
+    formset = LineFormSet(data, workspace=workspace, prefix="lines",
+                          initial=None if data else _initial_lines(invoice))
+    return form, formset
+
+
+def _save(request, form, formset, invoice: Invoice | None):
+    """Run the service for a valid form; return the invoice, or None with errors placed."""
+    items, indexes = formset.document_items()
+    if not items:
+        form.add_error(None, _("Add at least one line."))
+        return None
+    kwargs = form.service_kwargs()
+    try:
+        if invoice is None:
+            return services.invoice_create(
+                workspace=request.workspace, actor=request.user, items=items,
+                draft=request.POST.get("action") != "issue", **kwargs)
+        if invoice.status != InvoiceStatus.DRAFT:
+            kwargs.pop("document_subtype_id", None)
+        if invoice.amount_paid > 0:
+            kwargs.pop("contact_id", None)
+            kwargs.pop("currency_id", None)
+        changes = {**kwargs}
+        if invoice.amount_paid == 0:
+            changes["items"] = items
+        if changes.get("due_date") is None:
+            changes.pop("due_date")
+        updated = services.invoice_update(invoice=invoice, actor=request.user, **changes)
+        if request.POST.get("action") == "issue" and updated.status == InvoiceStatus.DRAFT:
+            updated = services.invoice_issue(invoice=updated, actor=request.user)
+        return updated
+    except DomainError as error:
+        placed = _formset_errors(formset, indexes, error)
+        if not placed:
+            _header_errors(form, error)
+        elif not form.errors and not any(f.errors for f in formset.forms):
+            form.add_error(None, error.message)
+        return None
+
+
+def _editor(request, invoice: Invoice | None):
+    form, formset = _invoice_form(request, invoice)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        saved = _save(request, form, formset, invoice)
+        if saved is not None:
+            if saved.status == InvoiceStatus.DRAFT:
+                messages.success(request, _("Draft saved."))
+            else:
+                messages.success(request, _("Invoice %(number)s saved.")
+                                 % {"number": saved.document_number})
+            return redirect("invoices:detail", pk=saved.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "invoices/form.html", {
+        "form": form, "formset": formset, "invoice": invoice,
+        "preview_url": reverse("invoices:preview"),
+        "row_url": reverse("invoices:line_row"),
+        "lines_locked": invoice is not None and invoice.amount_paid > 0,
+    }, status=status)
+
+
+@workspace_required(SELL)
+def invoice_new(request):
+    return _editor(request, None)
+
+
+@workspace_required(SELL)
+def invoice_edit(request, pk):
+    invoice = _get_invoice(request, pk)
+    if invoice.status == InvoiceStatus.CANCELLED:
+        messages.error(request, _("A cancelled invoice cannot change."))
+        return redirect("invoices:detail", pk=pk)
+    return _editor(request, invoice)
+
+
+# --- The line editor's live parts (shared with quotations) ------------------------------
+
+
+@workspace_required(SELL)
+def line_row(request):
+    """One line row: blank (`?index=N`) or filled from a product (`&product=ID`), so the
+    description, price and taxes come from the product."""
+    try:
+        index = int(request.GET.get("index", "0"))
+    except ValueError:
+        index = 0
+    initial = {"quantity": 1, "discount_type": "amount"}
+    product_id = request.GET.get(f"lines-{index}-product") or request.GET.get("product")
+    if product_id and product_id.isdigit():
+        product = (Product.objects.for_workspace(request.workspace).filter(pk=product_id)
+                   .prefetch_related("taxes").first())
+        if product is not None:
+            quantity = request.GET.get(f"lines-{index}-quantity") or 1
+            initial = {"product": product.pk, "description": product.name,
+                       "quantity": quantity, "unit_price": product.unit_price,
+                       "discount_type": "amount", "taxes": [t.pk for t in product.taxes.all()]}
+    formset = LineFormSet(workspace=request.workspace, prefix="lines")
+    form = formset.form(prefix=f"lines-{index}", initial=initial,
+                        products=formset._products, taxes=formset._taxes)
+    response = render(request, "invoices/_line_row.html", {"line": form, "index": index})
+    response["HX-Trigger-After-Settle"] = "linesChanged"
+    return response
+
+
+@workspace_required(READ)
+@require_POST
+def preview(request):
+    """Totals of the form as it stands, computed by the server's totals module."""
+    formset = LineFormSet(request.POST, workspace=request.workspace, prefix="lines")
+    rows = []
+    items, indexes = [], []
+    for index, form in enumerate(formset.forms):
+        if form.is_valid() and not form.is_blank():
+            items.append(form.item())
+            indexes.append(index)
+    results = price_items(workspace_id=request.workspace.pk, items=items)
+    priced = []
+    for index, result in zip(indexes, results, strict=True):
+        if hasattr(result, "figures"):
+            priced.append(result.figures)
+            rows.append({"index": index, "total": result.figures.total, "error": None})
+        else:
+            rows.append({"index": index, "total": None, "error": result.message})
+    figures = summarize(priced)
+    currency = request.POST.get("currency", "")
+    currencies = Currency.objects.for_workspace(request.workspace)
+    currency = (currencies.filter(pk=currency) if currency.isdigit()
+                else currencies.filter(is_default=True)).first()
+    currency_symbol = currency.symbol if currency else ""
+    return render(request, "invoices/_totals.html", {
+        "totals": figures, "rows": rows, "symbol": currency_symbol, "live": True,
+    })
+
+
+# --- Detail and actions ---------------------------------------------------------------------
+
+
+@workspace_required(READ)
+def invoice_detail(request, pk):
+    invoice = _get_invoice(request, pk)
+    lines = list(invoice.lines.all())
+    return render(request, "invoices/detail.html", {
+        "invoice": invoice, "lines": lines, "totals": summarize_stored(lines),
+        "payments": list(invoice.payments.all()),
+        "payment_form": PaymentForm(initial={"amount": invoice.amount_due}),
+        "cancel_form": CancelForm(),
+        "activity": activity_for(invoice)[:50],
+        "symbol": invoice.currency.symbol,
+    })
+
+
+def _run(request, pk, action, success):
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("invoices:detail", pk=pk)
+
+
+@workspace_required(SELL)
+@require_POST
+def invoice_issue_view(request, pk):
+    invoice = _get_invoice(request, pk)
+    return _run(request, pk, lambda: services.invoice_issue(invoice=invoice, actor=request.user),
+                _("Invoice issued."))
+
+
+@workspace_required(FISCAL)
+@require_POST
+def invoice_cancel_view(request, pk):
+    invoice = _get_invoice(request, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the DGII 608 reason for the cancellation."))
+        return redirect("invoices:detail", pk=pk)
+    return _run(request, pk, lambda: services.invoice_cancel(
+        invoice=invoice, actor=request.user, **form.cleaned_data), _("Invoice cancelled."))
+
+
+@workspace_required(SELL)
+@require_POST
+def invoice_delete_view(request, pk):
+    invoice = _get_invoice(request, pk)
+    try:
+        services.invoice_delete(invoice=invoice, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("invoices:detail", pk=pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("invoices:list")
+
+
+@workspace_required(SELL)
+@require_POST
+def payment_add(request, pk):
+    invoice = _get_invoice(request, pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}"
+                               if field in form.fields else error)
+        return redirect("invoices:detail", pk=pk)
+    return _run(request, pk, lambda: services.payment_record(
+        invoice=invoice, actor=request.user, **form.cleaned_data), _("Payment recorded."))
+
+
+@workspace_required(FISCAL)
+@require_POST
+def payment_remove(request, pk, payment_pk):
+    invoice = _get_invoice(request, pk)
+    payment = Payment.objects.filter(invoice=invoice, pk=payment_pk).first()
+    if payment is None:
+        raise Http404
+    return _run(request, pk, lambda: services.payment_delete(payment=payment,
+                                                             actor=request.user),
+                _("Payment deleted."))
+
+
+@workspace_required(READ)
+def invoice_pdf(request, pk):
+    invoice = _get_invoice(request, pk)
+    try:
+        from .pdf_views import invoice_pdf_response
+    except ImportError:
+        return HttpResponse(_("PDF rendering is not available."), status=503)
+    return invoice_pdf_response(invoice, inline=request.GET.get("download") != "1")
