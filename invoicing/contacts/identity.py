@@ -39,3 +39,53 @@ def format_tax_id(tax_id_type: str, value: str) -> str:
     if tax_id_type == "cedula" and len(value) == 11:
         return cedula.format(value)
     return value
+
+
+def normalize_tax_id(tax_id_type: str, value: str | None) -> str:
+    """Check a tax id for its type and return it as stored: digits only for an RNC or a
+    cédula, upper-case letters and digits for a passport, "" for none.
+
+    Raises `InvalidInput` on the field `tax_id`, with a message in the active language.
+    """
+    from django.utils.translation import gettext as _
+
+    from invoicing.core.errors import InvalidInput
+
+    raw = (value or "").strip()
+    if tax_id_type == "none":
+        if raw:
+            raise InvalidInput(
+                _("Choose the type of the tax ID (RNC, cédula or passport), or leave it "
+                  "empty."),
+                field="tax_id",
+            )
+        return ""
+    if not raw:
+        raise InvalidInput(_("Enter the tax ID."), field="tax_id")
+    if tax_id_type == "passport":
+        passport = "".join(ch for ch in raw.upper() if ch.isalnum())
+        if not 5 <= len(passport) <= 20:
+            raise InvalidInput(_("A passport number has 5 to 20 letters and digits."),
+                               field="tax_id")
+        return passport
+    if tax_id_type == "rnc":
+        compact = rnc.compact(raw)
+        if is_valid_rnc(compact):
+            return compact
+        if not compact.isdigit() or len(compact) != 9:
+            message = _("An RNC has 9 digits (e.g. 1-31-24679-6).")
+        else:
+            message = _("%(value)s is not a valid RNC: the check digit does not match.") % {
+                "value": raw}
+        raise InvalidInput(message, field="tax_id")
+    if tax_id_type == "cedula":
+        compact = cedula.compact(raw)
+        if is_valid_cedula(compact):
+            return compact
+        if not compact.isdigit() or len(compact) != 11:
+            message = _("A cédula has 11 digits (e.g. 001-1391820-5).")
+        else:
+            message = _("%(value)s is not a valid cédula: the check digit does not match.") % {
+                "value": raw}
+        raise InvalidInput(message, field="tax_id")
+    raise InvalidInput(_("Unknown tax ID type."), field="tax_id_type")

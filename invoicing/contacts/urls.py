@@ -1,15 +1,15 @@
-# Placeholder routes; the app replaces them with its pages.
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "contacts"
 
-
-def _placeholder(title):
-    return TemplateView.as_view(template_name="core/placeholder.html",
-                                extra_context={"title": title})
-
-
 urlpatterns = [
-    path("", _placeholder("list"), name="list"),
+    path("", views.contact_list, name="list"),
+    path("new/", views.contact_create, name="new"),
+    path("check-tax-id/", views.check_tax_id, name="check_tax_id"),
+    path("<int:pk>/", views.contact_detail, name="detail"),
+    path("<int:pk>/edit/", views.contact_edit, name="edit"),
+    path("<int:pk>/active/", views.contact_set_active, name="set_active"),
+    path("<int:pk>/delete/", views.contact_delete, name="delete"),
 ]

@@ -1,15 +1,15 @@
-# Placeholder routes; the app replaces them with its pages.
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "products"
 
-
-def _placeholder(title):
-    return TemplateView.as_view(template_name="core/placeholder.html",
-                                extra_context={"title": title})
-
-
 urlpatterns = [
-    path("", _placeholder("list"), name="list"),
+    path("", views.product_list, name="list"),
+    path("new/", views.product_create, name="new"),
+    path("<int:pk>/", views.product_detail, name="detail"),
+    path("<int:pk>/edit/", views.product_edit, name="edit"),
+    path("<int:pk>/movements/", views.movement_record, name="record_movement"),
+    path("<int:pk>/active/", views.product_set_active, name="set_active"),
+    path("<int:pk>/delete/", views.product_delete, name="delete"),
 ]

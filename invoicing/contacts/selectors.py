@@ -1,0 +1,28 @@
+"""Reads for contacts shared by the API and the pages."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import Contact, ContactKind
+
+
+def contact_search(queryset: QuerySet[Contact], q: str) -> QuerySet[Contact]:
+    """Name contains `q`, or the tax id contains its digits (`1-31-24` finds 131246796)."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    condition = Q(name__icontains=q) | Q(email__iexact=q)
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if digits and all(ch.isdigit() or ch in " -" for ch in q):
+        condition |= Q(tax_id__contains=digits)
+    elif q.isalnum():
+        condition |= Q(tax_id__iexact=q)  # a passport number
+    return queryset.filter(condition)
+
+
+def contact_filter_kind(queryset: QuerySet[Contact], kind: str) -> QuerySet[Contact]:
+    """`customer` and `supplier` include contacts that are both; `both` only those."""
+    if kind in (ContactKind.CUSTOMER, ContactKind.SUPPLIER):
+        return queryset.filter(kind__in=[kind, ContactKind.BOTH])
+    return queryset.filter(kind=kind)

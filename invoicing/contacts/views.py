@@ -1,0 +1,141 @@
+"""Contact pages: list with search, create/edit, detail, (de)activate, delete."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from invoicing.core.errors import DomainError, InvalidInput
+from workspaces.decorators import workspace_required
+from workspaces.roles import READ, SELL
+from workspaces.services import activity_for
+from workspaces.views import add_form_errors
+
+from . import services
+from .forms import ContactForm
+from .forms import ContactSearchForm as SearchForm
+from .identity import format_tax_id, normalize_tax_id
+from .models import Contact
+from .selectors import contact_filter_kind, contact_search
+
+PER_PAGE = 25
+
+
+def _get_contact(request, pk) -> Contact:
+    return get_object_or_404(Contact, pk=pk, workspace=request.workspace)
+
+
+@workspace_required(READ)
+def contact_list(request):
+    search = SearchForm(request.GET or None)
+    contacts = Contact.objects.for_workspace(request.workspace).order_by("name", "id")
+    status = ""
+    if search.is_valid():
+        contacts = contact_search(contacts, search.cleaned_data["q"])
+        if search.cleaned_data["kind"]:
+            contacts = contact_filter_kind(contacts, search.cleaned_data["kind"])
+        status = search.cleaned_data["status"]
+    if status == "inactive":
+        contacts = contacts.filter(is_active=False)
+    elif status != "all":
+        contacts = contacts.filter(is_active=True)
+    page = Paginator(contacts, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "contacts/contact_list.html", {
+        "search": search, "page": page, "query": query.urlencode(),
+    })
+
+
+def _form_page(request, form, contact=None):
+    return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
+
+
+@workspace_required(SELL)
+def contact_create(request):
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_create(workspace=request.workspace, actor=request.user,
+                                              **form.cleaned_data)
+        except DomainError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Contact %(name)s saved.") % {"name": contact.name})
+            return redirect("contacts:detail", pk=contact.pk)
+    return _form_page(request, form)
+
+
+@workspace_required(SELL)
+def contact_edit(request, pk):
+    contact = _get_contact(request, pk)
+    initial = {name: getattr(contact, name) for name in ContactForm.base_fields}
+    initial["tax_id"] = contact.tax_id_display
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_update(contact=contact, actor=request.user,
+                                              **form.cleaned_data)
+        except DomainError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Contact %(name)s saved.") % {"name": contact.name})
+            return redirect("contacts:detail", pk=contact.pk)
+    return _form_page(request, form, contact)
+
+
+@workspace_required(READ)
+def contact_detail(request, pk):
+    contact = _get_contact(request, pk)
+    return render(request, "contacts/contact_detail.html", {
+        "contact": contact,
+        "activity": activity_for(contact)[:10],
+        "offer_deactivate": request.GET.get("in_use") == "1" and contact.is_active,
+    })
+
+
+@workspace_required(SELL)
+@require_POST
+def contact_set_active(request, pk):
+    contact = _get_contact(request, pk)
+    active = request.POST.get("is_active") == "1"
+    services.contact_set_active(contact=contact, actor=request.user, is_active=active)
+    messages.success(request, _("Contact reactivated.") if active
+                     else _("Contact deactivated: it no longer appears when choosing a "
+                            "customer."))
+    return redirect("contacts:detail", pk=contact.pk)
+
+
+@workspace_required(SELL)
+@require_POST
+def contact_delete(request, pk):
+    contact = _get_contact(request, pk)
+    try:
+        services.contact_delete(contact=contact, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("contacts:detail", kwargs={"pk": contact.pk}) + "?in_use=1")
+    messages.success(request, _("Contact %(name)s deleted.") % {"name": contact.name})
+    return redirect("contacts:list")
+
+
+@workspace_required(SELL)
+@require_POST
+def check_tax_id(request):
+    """htmx: the tax-id field's verdict as the user types, before anything is saved."""
+    if not request.htmx:
+        raise Http404
+    tax_id_type = request.POST.get("tax_id_type", "")
+    raw = request.POST.get("tax_id", "")
+    context = {"error": None, "formatted": ""}
+    if raw.strip() or tax_id_type == "none":
+        try:
+            value = normalize_tax_id(tax_id_type, raw)
+        except InvalidInput as error:
+            context["error"] = error.message
+        else:
+            context["formatted"] = format_tax_id(tax_id_type, value)
+    return render(request, "contacts/_tax_id_check.html", context)
