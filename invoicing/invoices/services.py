@@ -477,7 +477,7 @@ def invoice_stock_sync(*, invoice_id: int) -> int:
     invoice writes one `sale` per inventory line; later syncs (lines changed, cancelled)
     write per product the difference between what the lines ask and what is booked.
     """
-    from invoicing.products.services import MovementInput, stock_movements_record_many
+    from invoicing.products.services import StockEntry, stock_movements_record_many
 
     with transaction.atomic():
         invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("workspace")
@@ -492,14 +492,13 @@ def invoice_stock_sync(*, invoice_id: int) -> int:
                                                                           "quantity"):
             booked[product_id] = booked.get(product_id, ZERO) + quantity
 
-        entries: list[MovementInput] = []
+        entries: list[StockEntry] = []
         counts_as_sold = invoice.status not in (InvoiceStatus.CANCELLED, InvoiceStatus.DRAFT)
         if not booked and counts_as_sold:
             for line in tracked:
-                entries.append(MovementInput(
+                entries.append(StockEntry(
                     product_id=line.product_id, quantity=-line.quantity, kind="sale",
-                    note=str(invoice), invoice_id=invoice.pk,
-                    source_key=f"inv:{invoice.pk}:r{revision}:l{line.pk}"))
+                    note=str(invoice), source_key=f"inv:{invoice.pk}:r{revision}:l{line.pk}"))
         else:
             wanted: dict[int, Decimal] = {}
             if counts_as_sold:
@@ -509,13 +508,12 @@ def invoice_stock_sync(*, invoice_id: int) -> int:
                 difference = wanted.get(product_id, ZERO) - booked.get(product_id, ZERO)
                 if difference == 0:
                     continue
-                entries.append(MovementInput(
+                entries.append(StockEntry(
                     product_id=product_id, quantity=difference,
                     kind="sale" if difference < 0 else "sale_reversal", note=str(invoice),
-                    invoice_id=invoice.pk,
                     source_key=f"inv:{invoice.pk}:r{revision}:p{product_id}"))
-        written = len(stock_movements_record_many(workspace=invoice.workspace,
-                                                  movements=entries))
+        written = stock_movements_record_many(workspace_id=invoice.workspace_id,
+                                              invoice_id=invoice.pk, entries=entries)
         Invoice.objects.filter(pk=invoice.pk, stock_synced_revision__lt=revision).update(
             stock_synced_revision=revision)
         return written

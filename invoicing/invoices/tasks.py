@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+# The PDF task lives beside its renderer; importing it here registers it with the worker.
+from .pdf import queue_invoice_pdf, render_invoice_pdf  # noqa: F401
+
 
 @shared_task(name="invoices.sync_stock", acks_late=True, reject_on_worker_lost=True,
              autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -27,9 +30,5 @@ def stock_repair() -> int:
 
 
 def queue_pdf(invoice_id: int) -> None:
-    """Render the invoice's PDF in the background, if the PDF module is installed."""
-    try:
-        from .pdf import queue_invoice_pdf
-    except ImportError:
-        return
+    """Render the invoice's PDF in the background."""
     queue_invoice_pdf(invoice_id)
