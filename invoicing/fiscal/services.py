@@ -365,8 +365,8 @@ def _clean_numbering(subtype: DocumentSubtype, *, sent: set[str], before: dict |
                         "numbering must continue from %(next)s.") \
                 % {"last": last, "next": subtype.format_number(issued + 1)}
         field = next_field
-        if before is not None and next_field == "next_number" and "next_number" not in sent:
-            # The series' form changed so that it now reaches documents already numbered.
+        if next_field == "next_number" and "next_number" not in sent:
+            # The series' form (type or prefix) reaches documents already numbered.
             field = "ncf_type" if subtype.ncf_type else "prefix"
         raise InvalidInput(message, field=field)
 
