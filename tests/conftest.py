@@ -26,6 +26,12 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded logos and rendered PDFs go to a temporary folder, never the working tree."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
     yield
