@@ -287,7 +287,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "invoicing.core.api.schema.add_error_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ContactKindEnum": "invoicing.contacts.models.ContactKind",
+        "TaxKindEnum": "invoicing.fiscal.models.TaxKind",
+        "MovementKindEnum": "invoicing.products.models.MovementKind",
+        "InvoiceStatusEnum": "invoicing.invoices.models.InvoiceStatus",
+        "QuotationStatusEnum": "invoicing.quotations.models.QuotationStatus",
+        "DocumentTypeEnum": "invoicing.fiscal.models.DocumentType",
+    },
 }
 API_KEY_LAST_USED_RESOLUTION = timedelta(minutes=1)
 IDEMPOTENCY_TTL = timedelta(hours=24)

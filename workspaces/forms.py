@@ -6,6 +6,9 @@ from .roles import Role
 
 
 class WorkspaceForm(forms.ModelForm):
+    # Typed with or without dashes (1-31-24679-6); the service keeps the digits and checks them.
+    rnc = forms.CharField(label=_("RNC"), max_length=20, required=False)
+
     class Meta:
         model = Workspace
         fields = ["name", "rnc", "address", "phone", "email", "logo", "pdf_footer",
@@ -16,7 +19,7 @@ class WorkspaceForm(forms.ModelForm):
 
 class NewWorkspaceForm(forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
-    rnc = forms.CharField(label=_("RNC"), max_length=11, required=False)
+    rnc = forms.CharField(label=_("RNC"), max_length=20, required=False)
 
 
 class SignupForm(NewWorkspaceForm):

@@ -52,6 +52,7 @@ class PdfRenderer(renderers.BaseRenderer):
     destroy=extend_schema(summary="Delete a draft (issued invoices are cancelled instead)"),
 )
 class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
+    queryset = Invoice.objects.all()
     serializer_class = InvoiceSerializer
     filterset_class = InvoiceFilter
     sort_fields = ("issue_date", "document_number", "total_amount", "due_date", "created_at")
@@ -133,6 +134,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
                          responses={201: PaymentSerializer}),
 )
 class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
+    queryset = Payment.objects.all()
     serializer_class = PaymentSerializer
     filterset_class = PaymentFilter
     sort_fields = ("date", "amount", "created_at")

@@ -242,3 +242,13 @@ def test_openapi_schema_and_docs_are_served_locally(api, client):
     html = docs.content.decode()
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_openapi_schema_has_no_warnings():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null",
+                 stdout=out, stderr=out)

@@ -1,3 +1,4 @@
+from tests.factories import SalesmanFactory
 from tests.invoices.helpers import make_invoice
 
 
@@ -11,4 +12,5 @@ def make_payment(workspace):
 MAKERS = {
     "invoice": lambda workspace: make_invoice(workspace, draft=True),
     "payment": make_payment,
+    "salesman": lambda workspace: SalesmanFactory(workspace=workspace),
 }

@@ -1,0 +1,39 @@
+"""Settings come from the environment and fail loudly on bad values; production passes
+`check --deploy`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD = {"DEBUG": "false", "SECRET_KEY": "x" * 20 + "-a-real-production-secret-0123456789abc",
+        "ALLOWED_HOSTS": "facturas.example.do", "DATABASE_URL": "sqlite:///tmp-deploy.db"}
+
+
+def manage(*args, **env):
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS"}}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PROD)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"DEBUG": "perhaps"}, "DEBUG"),
+    ({**PROD, "SECRET_KEY": ""}, "SECRET_KEY"),
+    ({**PROD, "SECRET_KEY": "short"}, "SECRET_KEY"),
+    ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
+    ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+    ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
+])
+def test_bad_values_fail_loudly(env, message):
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
