@@ -38,8 +38,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
+from PIL import Image
 
 from invoicing.contacts.identity import format_tax_id
 from invoicing.core.money import ZERO, format_money
@@ -62,6 +63,12 @@ STORAGE_ROOT = "pdfs"
 MAX_LOGO_BYTES = 1024 * 1024
 LOGO_MIME = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
 MAX_FOOTER_CHARS = 400
+# Stands for the page count in the HTML until the PDF is rendered (see html_to_pdf).
+PAGE_COUNT_TOKEN = "PDFPAGECOUNT00"
+# The largest a logo prints (points: 3.4 cm × 1.9 cm).
+LOGO_BOX = (96.0, 54.0)
+CONTENT_WIDTH_POINTS = 538.0  # Letter (612 pt) less two 1.3 cm margins
+ISSUER_SHARE = 57.0
 
 TAX_ID_LABELS = {"rnc": "RNC", "cedula": "Cédula", "passport": "Pasaporte"}
 PAYMENT_METHODS = {
@@ -99,6 +106,14 @@ def _rate(value: Decimal | str) -> str:
     return f"{text}%"
 
 
+def _exchange_rate(value: Decimal) -> str:
+    """`60.50`, `58.1234`: at least 2 decimals, at most the 4 stored."""
+    text = f"{Decimal(value):,.4f}"
+    while text.endswith("0") and len(text.split(".")[1]) > 2:
+        text = text[:-1]
+    return text
+
+
 def _tax_label(kind: str, name: str, rate: Decimal) -> str:
     if kind == "itbis":
         return f"ITBIS {_rate(rate)}"
@@ -111,8 +126,9 @@ def _safe_filename(text: str) -> str:
 
 # --- What is printed ----------------------------------------------------------------------------
 
-def _logo_data_uri(workspace) -> str:
-    """The workspace logo inlined as a `data:` URI, read through the storage API.
+def _logo(workspace) -> dict[str, str] | None:
+    """The workspace logo inlined as a `data:` URI, read through the storage API, with the
+    size it prints at (fitted into LOGO_BOX, keeping its proportions).
 
     Inlining keeps the renderer away from the media folder altogether (and works the same on
     S3-compatible storage); a logo that cannot be read, is too large or is not a PNG, JPEG or
@@ -120,22 +136,34 @@ def _logo_data_uri(workspace) -> str:
     """
     logo = workspace.logo
     if not logo or not logo.name:
-        return ""
+        return None
     try:
         with logo.storage.open(logo.name, "rb") as handle:
             data = handle.read(MAX_LOGO_BYTES + 1)
     except Exception:  # a missing file, a name outside the storage root (SuspiciousFileOperation)
         log.warning("PDF: workspace %s logo %r cannot be read", workspace.pk, logo.name)
-        return ""
+        return None
     if len(data) > MAX_LOGO_BYTES:
         log.warning("PDF: workspace %s logo is larger than %s bytes; left off",
                     workspace.pk, MAX_LOGO_BYTES)
-        return ""
+        return None
     mime = next((m for magic, m in LOGO_MIME.items() if data.startswith(magic)), None)
-    if mime is None:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except Exception:
+        mime = None
+    if mime is None or not width or not height:
         log.warning("PDF: workspace %s logo is not a PNG, JPEG or GIF; left off", workspace.pk)
-        return ""
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        return None
+    box_width, box_height = LOGO_BOX
+    scale = min(box_width / width, box_height / height)
+    # xhtml2pdf sizes cells by percentage only: the logo's cell and the issuer's share the
+    # ISSUER_SHARE of the width between the margins (templates/pdf/_header.html).
+    cell = (width * scale + 8) / CONTENT_WIDTH_POINTS * 100
+    return {"src": f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}",
+            "width": f"{width * scale:.1f}", "height": f"{height * scale:.1f}",
+            "cell": f"{cell:.1f}%", "rest": f"{ISSUER_SHARE - cell:.1f}%"}
 
 
 def _issuer(document, *, frozen: bool) -> dict[str, str]:
@@ -153,7 +181,7 @@ def _issuer(document, *, frozen: bool) -> dict[str, str]:
         "address": address,
         "phone": workspace.phone,
         "email": workspace.email,
-        "logo": _logo_data_uri(workspace),
+        "logo": _logo(workspace),
     }
 
 
@@ -184,7 +212,7 @@ def _lines(lines: Iterable, money) -> list[dict[str, str]]:
             itbis_amount = money(sum((Decimal(tax["amount"]) for tax in itbis), ZERO))
             itbis_rate = " + ".join(_rate(tax["rate"]) for tax in itbis)
         else:
-            itbis_amount, itbis_rate = ("Exento", "") if exempt else ("—", "")
+            itbis_amount, itbis_rate = ("Exento" if exempt else "—"), ""
         discount = ""
         if line.discount_amount:
             discount = money(line.discount_amount)
@@ -228,16 +256,17 @@ def _mark(document, kind: str) -> dict[str, str] | None:
         return None
     if document.status == InvoiceStatus.DRAFT:
         return {"word": "BORRADOR", "css": "draft",
-                "text": "Borrador: sin número ni valor fiscal hasta que se emita."}
+                "text": "Documento sin número ni valor fiscal hasta que se emita."}
     if document.status == InvoiceStatus.CANCELLED:
-        reason = document.get_cancel_reason_code_display() if document.cancel_reason_code else ""
-        text = "Anulada"
-        if document.cancelled_at:
-            text += f" el {_date(document.cancelled_at.date())}"
-        if reason:
-            text += f". Motivo {reason}"
+        parts = []
+        if document.cancel_reason_code:
+            parts.append(f"Motivo {document.get_cancel_reason_code_display()} (DGII 608).")
         if document.cancel_reason:
-            text += f". {document.cancel_reason}"
+            parts.append(document.cancel_reason.strip())
+        if document.cancelled_at:
+            local = timezone.localtime(document.cancelled_at).date()
+            parts.append(f"Fecha de anulación: {_date(local)}.")
+        text = " ".join(parts) or "Comprobante anulado."
         return {"word": "ANULADA", "css": "cancelled", "text": text}
     return None
 
@@ -285,8 +314,7 @@ def build_document_context(document, *, kind: str = INVOICE) -> dict[str, Any]:
             "payment_term": document.payment_term,
             "salesmen": ", ".join(s.name for s in document.salesmen.all()),
             "currency_code": currency.code,
-            "exchange_rate": ("" if currency.is_default
-                              else f"{document.exchange_rate:,.4f}".rstrip("0").rstrip(".")),
+            "exchange_rate": "" if currency.is_default else _exchange_rate(document.exchange_rate),
             "issuer": _issuer(document, frozen=frozen),
             "buyer": _buyer(document, frozen=frozen),
             "lines": _lines(lines, money),
@@ -311,16 +339,101 @@ def build_document_context(document, *, kind: str = INVOICE) -> dict[str, Any]:
             ]
             context["amount_paid"] = money(document.amount_paid)
             context["amount_due"] = money(document.amount_due)
+        context["facts"] = _facts(context)
+        context["summary"] = _summary(context)
         context["page_ref"] = " · ".join(
             part for part in (title, context["number"] or "Borrador", context["issuer"]["name"])
             if part)
+        context["page_count"] = PAGE_COUNT_TOKEN
+        context["estimated_pages"] = estimate_pages(context)
     return context
 
 
-def render_document_html(document, *, kind: str = INVOICE) -> str:
+def _facts(context: dict[str, Any]) -> list[tuple[str, str]]:
+    """The dates-and-terms box beside the buyer, as (label, value) rows."""
+    facts = [("Fecha de emisión", context["issue_date"])]
+    if context["kind"] == INVOICE:
+        facts.append(("Fecha de vencimiento", context["due_date"]))
+    else:
+        facts.append(("Válida hasta", context["valid_until"]))
+    if context["payment_term"]:
+        facts.append(("Condiciones de pago", context["payment_term"]))
+    currency = context["currency_code"]
+    if context["exchange_rate"]:
+        currency += f" (tasa {context['exchange_rate']})"
+    facts.append(("Moneda", currency))
+    if context["salesmen"]:
+        facts.append(("Vendedor", context["salesmen"]))
+    return facts
+
+
+def _summary(context: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The totals block, as (label, value, css class) rows: subtotal, discount, each tax, total,
+    then paid and due for an invoice. The taxes add up to the stored `tax_amount`."""
+    rows = [("Subtotal", context["subtotal"], "t")]
+    if context["has_discount"]:
+        rows.append(("Descuento", f"-{context['discount']}", "t"))
+    tax_rows = context["taxes"]["rows"]
+    rows += [(row["label"], row["amount"], "t") for row in tax_rows]
+    if not tax_rows:
+        rows.append(("Impuestos", context["tax"], "t"))
+    rows.append((f"Total {context['currency_code']}", context["total"], "grand"))
+    if context["kind"] == INVOICE:
+        rows.append(("Pagado", context["amount_paid"], "t"))
+        rows.append(("Balance pendiente", context["amount_due"], "due"))
+    return rows
+
+
+# Page geometry for the estimate below, in points (templates/pdf/_styles.css: Letter, 8pt
+# lines, 40% description column).
+_PAGE_BODY = 690.0
+_FIRST_PAGE_HEAD = 190.0
+_TABLE_HEAD = 16.0
+_ROW = 13.6
+_ROW_EXTRA_LINE = 9.6
+_DESCRIPTION_CHARS = 52
+
+
+def estimate_pages(context: dict[str, Any]) -> int:
+    """How many pages the document will take, from its line count and description lengths.
+
+    Only a first guess for "Página X de Y": `html_to_pdf` checks it against the rendered
+    document and renders again in the rare case it was wrong. Guessing saves the second
+    layout pass that xhtml2pdf's `<pdf:pagecount>` always costs.
+    """
+    heights = [
+        _ROW + _ROW_EXTRA_LINE * (max(1, -(-len(line["description"]) // _DESCRIPTION_CHARS))
+                                  - 1)
+        for line in context["lines"]
+    ]
+    tail = 24.0 + 15.0 * max(len(context["summary"]), len(context["taxes"]["rows"]) + 4)
+    if context["payments"]:
+        tail += 40.0 + 13.0 * len(context["payments"])
+    if context["notes"]:
+        tail += 30.0 + 10.0 * (len(context["notes"]) // 110 + context["notes"].count("\n"))
+    if context["mark"]:
+        tail += 24.0
+    pages, used = 1, _FIRST_PAGE_HEAD + _TABLE_HEAD
+    for height in heights:
+        if used + height > _PAGE_BODY:
+            pages, used = pages + 1, _TABLE_HEAD
+        used += height
+    if used + tail > _PAGE_BODY:
+        pages += 1
+    return pages
+
+
+@dataclass(frozen=True)
+class DocumentHtml:
+    html: str
+    estimated_pages: int
+
+
+def render_document_html(document, *, kind: str = INVOICE) -> DocumentHtml:
     context = build_document_context(document, kind=kind)
     with translation.override("es"):
-        return render_to_string(TEMPLATES[kind], context)
+        html = render_to_string(TEMPLATES[kind], context)
+    return DocumentHtml(html=html, estimated_pages=context["estimated_pages"])
 
 
 # --- HTML → PDF ---------------------------------------------------------------------------------
@@ -372,8 +485,7 @@ def _resource_policy():
     )
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render HTML with xhtml2pdf under our link callback and a no-network resource policy."""
+def _pisa(html: str) -> bytes:
     from xhtml2pdf import pisa
 
     out = io.BytesIO()
@@ -382,6 +494,37 @@ def html_to_pdf(html: str) -> bytes:
     if result.err:
         raise PdfRenderError(f"xhtml2pdf reported {result.err} error(s)")
     return out.getvalue()
+
+
+_PAGES_COUNT = re.compile(rb"/Count (\d+) /Kids")
+
+
+def pdf_page_count(content: bytes) -> int:
+    match = _PAGES_COUNT.search(content)
+    if match:
+        return int(match.group(1))
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def html_to_pdf(html: str, *, estimated_pages: int = 1) -> bytes:
+    """Render HTML with xhtml2pdf under our link callback and a no-network resource policy.
+
+    `PAGE_COUNT_TOKEN` in the HTML (the "de Y" of the page footer) is replaced by the page
+    count: first by `estimated_pages`, then, if the rendered document has another number of
+    pages, by that number in a second render. The footer is a static frame, so the number
+    printed there never changes how the body paginates.
+    """
+    if PAGE_COUNT_TOKEN not in html:
+        return _pisa(html)
+    pages = max(1, estimated_pages)
+    content = _pisa(html.replace(PAGE_COUNT_TOKEN, str(pages)))
+    actual = pdf_page_count(content)
+    if actual != pages:
+        log.info("PDF: estimated %s pages, rendered %s; rendering again", pages, actual)
+        content = _pisa(html.replace(PAGE_COUNT_TOKEN, str(actual)))
+    return content
 
 
 # --- Storage ------------------------------------------------------------------------------------
@@ -437,11 +580,11 @@ def _store(name: str, content: bytes) -> None:
 def ensure_document_pdf(document, *, kind: str = INVOICE) -> tuple[str, bytes | None]:
     """Make sure the document's current PDF is in storage; (storage name, bytes when it was
     rendered now, else None)."""
-    html = render_document_html(document, kind=kind)
-    name = storage_name(document, content_hash(html), kind=kind)
+    rendered = render_document_html(document, kind=kind)
+    name = storage_name(document, content_hash(rendered.html), kind=kind)
     if default_storage.exists(name):
         return name, None
-    content = html_to_pdf(html)
+    content = html_to_pdf(rendered.html, estimated_pages=rendered.estimated_pages)
     if not default_storage.exists(name):
         _store(name, content)
     _remove_stale(storage_folder(document, kind=kind), keep=name)

@@ -1,25 +1,22 @@
-"""Invoices for the PDF tests, built the way the services store them: line figures from the
-pure totals module, document figures as their sums, buyer/issuer frozen at issue."""
+"""Documents for the PDF tests, made through the real services (invoice_create, payment_record,
+invoice_cancel, quotation_create) so the stored figures are exactly what the API reports."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from invoicing.fiscal.models import DocumentSubtype, Tax
-from invoicing.invoices.models import Invoice, InvoiceStatus
-from invoicing.invoices.totals import LineInput, TaxInput, compute_line, summarize
-from tests.factories import (
-    ContactFactory,
-    InvoiceFactory,
-    InvoiceLineFactory,
-    PaymentFactory,
-    QuotationFactory,
-    QuotationLineFactory,
-    SalesmanFactory,
-)
+from invoicing.invoices import services
+from invoicing.invoices.models import Invoice
+from invoicing.quotations.services import quotation_create
+from tests.factories import ContactFactory, SalesmanFactory
+from workspaces.models import Currency
 
 ISSUE_DATE = datetime.date(2026, 3, 5)
+DUE_DATE = datetime.date(2026, 4, 4)
 VALID_UNTIL = datetime.date(2026, 12, 31)
 
 DEFAULT_LINES = [
@@ -36,8 +33,10 @@ DEFAULT_LINES = [
 
 def b01_subtype(workspace) -> DocumentSubtype:
     subtype = DocumentSubtype.objects.get(workspace=workspace, ncf_type="B01")
-    subtype.range_start, subtype.range_end, subtype.valid_until = 1, 1000, VALID_UNTIL
-    subtype.save()
+    if subtype.range_end is None:
+        subtype.range_start, subtype.next_number, subtype.range_end = 1, 1, 1000
+        subtype.valid_until = VALID_UNTIL
+        subtype.save()
     return subtype
 
 
@@ -46,90 +45,64 @@ def plain_subtype(workspace, document_type="invoice") -> DocumentSubtype:
                                        document_type=document_type)
 
 
-def _line_figures(workspace, spec):
-    description, quantity, unit_price, discount, discount_type, tax_names = spec
-    taxes = [Tax.objects.get(workspace=workspace, name=name) for name in tax_names]
-    computed = compute_line(LineInput(
-        quantity=Decimal(quantity), unit_price=Decimal(unit_price), discount=Decimal(discount),
-        discount_type=discount_type,
-        taxes=[TaxInput(id=t.pk, name=t.name, kind=t.kind, rate=t.rate) for t in taxes]))
-    fields = {
-        "description": description, "quantity": Decimal(quantity),
-        "unit_price": Decimal(unit_price), "discount": Decimal(discount),
-        "discount_type": discount_type, "taxes": [tax.as_json() for tax in computed.taxes],
-        "subtotal": computed.subtotal, "discount_amount": computed.discount_amount,
-        "tax_amount": computed.tax_amount, "total": computed.total,
+def items(workspace, specs) -> list[dict]:
+    taxes = {tax.name: tax.pk for tax in Tax.objects.filter(workspace=workspace)}
+    return [{"description": description, "quantity": quantity, "unit_price": price,
+             "discount": discount, "discount_type": discount_type,
+             "tax_ids": [taxes[name] for name in tax_names]}
+            for description, quantity, price, discount, discount_type, tax_names in specs]
+
+
+def buyer(workspace, **kwargs):
+    defaults = {
+        "name": "Distribuidora Peña & Asociados, S.R.L.", "tax_id_type": "rnc",
+        "tax_id": "101850043", "phone": "809-555-0147", "email": "compras@pena.com.do",
+        "address": "Av. 27 de Febrero 234, Ensanche Naco, Santo Domingo",
     }
-    return computed, fields
+    defaults.update(kwargs)
+    return ContactFactory(workspace=workspace, **defaults)
 
 
-def _contact(workspace):
-    return ContactFactory(
-        workspace=workspace, name="Distribuidora Peña & Asociados, S.R.L.",
-        tax_id_type="rnc", tax_id="101850043", phone="809-555-0147",
-        email="compras@pena.com.do",
-        address="Av. 27 de Febrero 234, Ensanche Naco, Santo Domingo")
-
-
-def build_invoice(workspace, *, lines=None, status=InvoiceStatus.PENDING_PAYMENT,
-                  subtype=None, number="B0100000001", payments=(), salesmen=("Ana Núñez",),
-                  contact=None, **fields) -> Invoice:
-    """An invoice stored exactly as the services would store it (figures from totals.py)."""
+def build_invoice(workspace, *, lines=None, draft=False, subtype=None, contact=None,
+                  payments=(), salesmen=("Ana Núñez",), currency_code=None,
+                  **fields) -> Invoice:
+    """An invoice made by `invoice_create` (issued unless `draft`), with its payments."""
     subtype = subtype or b01_subtype(workspace)
-    contact = contact or _contact(workspace)
-    specs = DEFAULT_LINES if lines is None else lines
-    computed = [_line_figures(workspace, spec) for spec in specs]
-    totals = summarize([c for c, _f in computed])
-    is_draft = status == InvoiceStatus.DRAFT
-    paid = sum((Decimal(amount) for amount, *_rest in payments), Decimal("0.00"))
-    defaults = {
-        "workspace": workspace, "contact": contact, "document_subtype": subtype,
-        "document_number": None if is_draft else number,
-        "sequence_number": None if is_draft else 1,
-        "ncf_valid_until": subtype.valid_until if subtype.ncf_type and not is_draft else None,
-        "issue_date": ISSUE_DATE, "due_date": ISSUE_DATE + datetime.timedelta(days=30),
-        "payment_term": "Neto 30 días", "notes": "Gracias por preferirnos. Pagos a la cuenta "
-        "corriente 123-456789-0 del Banco Popular.",
-        "status": status, "subtotal_amount": totals.subtotal,
-        "discount_amount": totals.discount, "tax_amount": totals.tax,
-        "total_amount": totals.total, "amount_paid": paid,
-    }
-    if not is_draft:
-        defaults.update(buyer_name=contact.name, buyer_tax_id_type=contact.tax_id_type,
-                        buyer_tax_id=contact.tax_id, buyer_address=contact.address,
-                        issuer_name=workspace.name, issuer_rnc=workspace.rnc,
-                        issuer_address=workspace.address)
-    defaults.update(fields)
-    invoice = InvoiceFactory(**defaults)
-    for position, (_computed, line_fields) in enumerate(computed):
-        InvoiceLineFactory(invoice=invoice, position=position, **line_fields)
+    contact = contact or buyer(workspace)
+    salesman_ids = [SalesmanFactory(workspace=workspace, name=name).pk for name in salesmen]
+    currency_id = (Currency.objects.get(workspace=workspace, code=currency_code).pk
+                   if currency_code else None)
+    options = {"issue_date": ISSUE_DATE, "due_date": DUE_DATE, "payment_term": "Neto 30 días",
+               "notes": "Gracias por preferirnos. Pagos a la cuenta corriente 123-456789-0 "
+                        "del Banco Popular."}
+    options.update(fields)
+    invoice = services.invoice_create(
+        workspace=workspace, actor=None, contact_id=contact.pk,
+        document_subtype_id=subtype.pk, items=items(workspace, lines or DEFAULT_LINES),
+        currency_id=currency_id, salesman_ids=salesman_ids, draft=draft, **options)
     for amount, method, reference in payments:
-        PaymentFactory(invoice=invoice, amount=Decimal(amount), method=method,
-                       reference=reference, date=ISSUE_DATE + datetime.timedelta(days=3))
-    for name in salesmen:
-        invoice.salesmen.add(SalesmanFactory(workspace=workspace, name=name))
-    return invoice
+        services.payment_record(invoice=invoice, actor=None, amount=Decimal(amount),
+                                method=method, reference=reference,
+                                date=ISSUE_DATE + datetime.timedelta(days=3))
+    return Invoice.objects.get(pk=invoice.pk)
 
 
-def build_quotation(workspace, *, lines=None, number="COT-0007", **fields):
-    specs = DEFAULT_LINES if lines is None else lines
-    computed = [_line_figures(workspace, spec) for spec in specs]
-    totals = summarize([c for c, _f in computed])
-    defaults = {
-        "workspace": workspace, "contact": _contact(workspace),
-        "document_subtype": plain_subtype(workspace, "quotation"), "document_number": number,
-        "issue_date": ISSUE_DATE, "valid_until": ISSUE_DATE + datetime.timedelta(days=15),
-        "subtotal_amount": totals.subtotal, "discount_amount": totals.discount,
-        "tax_amount": totals.tax, "total_amount": totals.total,
-    }
-    defaults.update(fields)
-    quotation = QuotationFactory(**defaults)
-    for position, (_computed, line_fields) in enumerate(computed):
-        QuotationLineFactory(quotation=quotation, position=position, **line_fields)
-    return quotation
+def cancel(invoice, reason_code="04", reason="Se facturó al cliente equivocado.") -> Invoice:
+    services.invoice_cancel(invoice=invoice, actor=None, reason_code=reason_code,
+                            reason=reason)
+    return Invoice.objects.get(pk=invoice.pk)
+
+
+def build_quotation(workspace, *, lines=None, **fields):
+    today = timezone.localdate()
+    options = {"issue_date": today, "valid_until": today + datetime.timedelta(days=15),
+               "notes": "Precios sujetos a disponibilidad."}
+    options.update(fields)
+    return quotation_create(workspace=workspace, actor=None, contact_id=buyer(workspace).pk,
+                            items=items(workspace, lines or DEFAULT_LINES), **options)
 
 
 def many_lines(count: int):
     taxes = (["ITBIS 18%"], ["ITBIS 16%"], ["Exento"])
-    return [(f"Artículo número {n} — año {2026}, categoría ñandú", str(1 + n % 5),
+    return [(f"Artículo número {n} — año 2026, categoría ñandú", str(1 + n % 5),
              f"{100 + n * 7}.25", "0", "amount", taxes[n % 3]) for n in range(1, count + 1)]
