@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.tenancy import WorkspaceQuerySet
@@ -17,7 +20,21 @@ class QuotationStatus(models.TextChoices):
     INVOICED = "invoiced", _("Invoiced")
 
 
+# Open offers: still editable, and they lapse (become expired) once past `valid_until`.
 EDITABLE_STATUSES = (QuotationStatus.DRAFT, QuotationStatus.SENT)
+OPEN_STATUSES = EDITABLE_STATUSES
+# Converting into an invoice is allowed from these (the customer's yes may come straight
+# from a draft or a sent offer); rejected, expired and invoiced ones refuse it.
+CONVERTIBLE_STATUSES = (QuotationStatus.DRAFT, QuotationStatus.SENT, QuotationStatus.ACCEPTED)
+
+
+class QuotationQuerySet(WorkspaceQuerySet):
+    def open(self) -> QuotationQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def due_to_expire(self, today: datetime.date) -> QuotationQuerySet:
+        """Open quotations whose validity ended before `today`."""
+        return self.open().filter(valid_until__lt=today)
 
 
 class Quotation(AbstractDocumentTotals):
@@ -33,11 +50,16 @@ class Quotation(AbstractDocumentTotals):
                                    on_delete=models.PROTECT, related_name="quotation",
                                    verbose_name=_("invoice"))
 
-    objects = WorkspaceQuerySet.as_manager()
+    objects = QuotationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issue_date", "-id"]
         constraints = [
+            # Converted exactly when it points at its invoice (the service sets both at once).
+            models.CheckConstraint(
+                condition=(Q(status="invoiced") & Q(invoice__isnull=False))
+                | (~Q(status="invoiced") & Q(invoice__isnull=True)),
+                name="quotation_invoiced_has_invoice"),
             models.UniqueConstraint(fields=["workspace", "document_number"],
                                     condition=Q(document_number__isnull=False),
                                     name="quotation_unique_number"),
@@ -64,6 +86,15 @@ class Quotation(AbstractDocumentTotals):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_convertible(self) -> bool:
+        return self.status in CONVERTIBLE_STATUSES
+
+    def has_lapsed(self, today: datetime.date | None = None) -> bool:
+        """An open offer past its validity, whether or not the periodic task has marked it."""
+        return (self.status in OPEN_STATUSES
+                and self.valid_until < (today or timezone.localdate()))
 
 
 class QuotationLine(AbstractDocumentLine):
