@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.views import csrf as csrf_views
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 
 from invoicing.core.api.errors import json_error
 
@@ -44,10 +46,18 @@ def _is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
+@csrf_exempt
 def api_not_found(request, exception=None):
     if _is_api(request):
         return json_error("not_found", _("Not found."), 404)
     return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    if _is_api(request):
+        return json_error("csrf_failed", _("CSRF check failed; API clients send a Bearer key."),
+                          403)
+    return csrf_views.csrf_failure(request, reason=reason)
 
 
 def server_error(request):

@@ -4,6 +4,7 @@ POSTs honour Idempotency-Key, and writes need the view's role."""
 from __future__ import annotations
 
 from rest_framework import mixins, viewsets
+from rest_framework.renderers import JSONRenderer
 
 from invoicing.core.api import idempotency
 
@@ -34,7 +35,14 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
     def handle_exception(self, exc):
         if isinstance(exc, idempotency.Replay):
             return idempotency.replay_response(exc.record)
-        return super().handle_exception(exc)
+        response = super().handle_exception(exc)
+        # Errors are JSON in the one error shape, even on routes that also speak PDF.
+        request = self.request
+        if getattr(request, "accepted_renderer", None) is not None and \
+                request.accepted_renderer.media_type != "application/json":
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return response
 
     def finalize_response(self, request, response, *args, **kwargs):
         record = getattr(self, "_idempotency_record", None)

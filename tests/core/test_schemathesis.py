@@ -1,0 +1,58 @@
+"""Property-based run over the whole OpenAPI schema (schemathesis): no server error and no
+response that contradicts the schema, for a bounded number of generated requests per
+operation. Calls go through the WSGI app, inside the test database."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from invoicing.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+
+CHECKS = [
+    checks.not_a_server_error,
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+]
+
+
+@pytest.fixture
+def keep_test_connection():
+    """Like Django's test client: requests must not close the test transaction's connection."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded_api(workspace, owner, keep_test_connection):
+    """A workspace with one of each object, so ids like 1 or 2 sometimes hit real rows."""
+    from tests.conftest import api_client_for
+    from tests.invoices.helpers import make_invoice
+
+    invoice = make_invoice(workspace)
+    make_invoice(workspace, draft=True)
+    from invoicing.invoices.services import payment_record
+
+    payment_record(invoice=invoice, actor=None, amount="10.00")
+    return api_client_for(workspace, owner)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_api_honours_its_schema(case, seeded_api):
+    case.call_and_validate(headers={"Authorization": f"Bearer {seeded_api.api_key}"},
+                           checks=CHECKS)
