@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from invoicing.core.api.viewsets import WorkspaceViewSet
 from invoicing.core.errors import InvalidInput
-from workspaces.roles import FISCAL, SELL
+from invoicing.fiscal import api as fiscal_api
+from workspaces.roles import FISCAL, READ, SELL
 
 from . import selectors, services
 from .filters import InvoiceFilter, PaymentFilter
@@ -58,7 +59,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
     sort_fields = ("issue_date", "document_number", "total_amount", "due_date", "created_at")
     default_sort = "-issue_date"
     write_role = SELL
-    action_roles = {"cancel": FISCAL}
+    action_roles = {"cancel": FISCAL, "validate_ncf": READ}
 
     def workspace_queryset(self, workspace):
         return selectors.invoice_queryset(workspace)
@@ -120,12 +121,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
 
         return invoice_pdf_response(invoice, inline=request.query_params.get("inline") == "1")
 
-    @extend_schema(summary="Validate an NCF against a document subtype",
-                   request=None, responses=None)
+    @extend_schema(**fiscal_api.VALIDATE_NCF_SCHEMA)
     @action(detail=False, methods=["post"], url_path="validate-ncf")
     def validate_ncf(self, request):
-        from invoicing.fiscal import api as fiscal_api
-
         return fiscal_api.validate_ncf_response(request, workspace=self.workspace)
 
 
