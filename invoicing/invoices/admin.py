@@ -68,10 +68,10 @@ class InvoiceAdmin(WorkspaceScopedAdmin):
 
     @admin.action(description=_("Render the PDF again"))
     def rerender_pdf(self, request, queryset):
-        from .pdf import invoice_pdf_rerender
+        from .pdf import render_invoice_pdf
 
         for invoice in queryset:
-            invoice_pdf_rerender(invoice)
+            render_invoice_pdf(invoice.pk)
         self.message_user(request, _("PDFs rendered."))
 
 
@@ -119,3 +119,22 @@ class SalesmanAdmin(WorkspaceScopedAdmin):
 
     def delete_model(self, request, obj):
         salesmen.salesman_delete(salesman=obj, actor=request.user)
+
+
+@admin.register(InvoiceLine)
+class InvoiceLineAdmin(WorkspaceScopedAdmin):
+    """Lines are part of their invoice's fiscal record: read-only here."""
+
+    list_display = ["invoice", "position", "description", "quantity", "unit_price", "total",
+                    "workspace"]
+    search_fields = ["description", "invoice__document_number"]
+    list_select_related = ("workspace", "invoice")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in InvoiceLine._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
