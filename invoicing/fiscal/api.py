@@ -67,7 +67,6 @@ class TaxFilter(django_filters.FilterSet):
         fields = ["kind", "is_active", "q"]
 
 
-@extend_schema(tags=["taxes"])
 class TaxViewSet(_WriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                  WorkspaceViewSet):
     """Taxes (ITBIS, exempt, ISC, propina legal, other). Writes need the accountant role.
@@ -99,7 +98,6 @@ class DocumentSubtypeFilter(django_filters.FilterSet):
         fields = ["document_type", "ncf_type", "is_fiscal", "is_active"]
 
 
-@extend_schema(tags=["document-subtypes"])
 class DocumentSubtypeViewSet(_WriteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              WorkspaceViewSet):
     """Numbering series: DGII fiscal types (B01…, E31…) with their authorised range and

@@ -10,7 +10,7 @@ import re
 
 from django.apps import apps
 from django.db import connection, models
-from django.db.models import Max
+from django.db.models import F, Max
 from django.db.models.functions import Cast, Substr
 
 from .models import DocumentSubtype, Tax
@@ -20,8 +20,9 @@ LINE_MODELS = ("invoices.InvoiceLine", "quotations.QuotationLine")
 
 
 def subtypes_for_list(workspace_id: int) -> models.QuerySet[DocumentSubtype]:
+    """Fiscal series by NCF type (B01, B02…, E31…), then the plain ones."""
     return DocumentSubtype.objects.filter(workspace_id=workspace_id).order_by(
-        "document_type", "ncf_type", "prefix", "id")
+        F("ncf_type").asc(nulls_last=True), "document_type", "prefix", "id")
 
 
 def number_head(*, ncf_type: str | None, prefix: str) -> str:
