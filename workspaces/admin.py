@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.admin import WorkspaceScopedAdmin
@@ -76,19 +78,96 @@ class ExchangeRateInline(admin.TabularInline):
         return False
 
 
+class CurrencyAdminForm(forms.ModelForm):
+    """Writes go through the currency services (ISO 4217 check, one default, rate history)."""
+
+    workspace = forms.ModelChoiceField(queryset=Workspace.objects.all(), required=False,
+                                       label=_("Workspace"))
+    new_rate = forms.DecimalField(label=_("Today's rate"), required=False, max_digits=14,
+                                  decimal_places=4, min_value=0,
+                                  help_text=_("Recorded in the rate history as today's."))
+
+    class Meta:
+        model = Currency
+        fields = ["code", "name", "symbol", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        workspace = self.instance.workspace if self.instance.pk else data.get("workspace")
+        if workspace is None:
+            self.add_error("workspace", _("Choose the workspace."))
+            return data
+        try:
+            services.currency_check(workspace=workspace,
+                                    currency=self.instance if self.instance.pk else None,
+                                    code=data.get("code"), exchange_rate=data.get("new_rate"),
+                                    is_active=data.get("is_active"))
+        except DomainError as error:
+            field = next(iter(error.fields), "code")
+            name = {"exchange_rate": "new_rate"}.get(field, field)
+            raise ValidationError({name: error.message}) from None
+        return data
+
+    def validate_unique(self):
+        pass  # per workspace, checked by the service
+
+
 @admin.register(Currency)
 class CurrencyAdmin(WorkspaceScopedAdmin):
+    form = CurrencyAdminForm
     list_display = ["code", "name", "symbol", "exchange_rate", "is_default", "is_active",
                     "workspace"]
     search_fields = ["code", "name"]
     readonly_fields = ["exchange_rate", "is_default"]
     inlines = [ExchangeRateInline]
+    actions = ["make_default"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["code", "name", "symbol", "is_active", "new_rate"]
+        return [*fields, "exchange_rate", "is_default"] if obj else ["workspace", *fields]
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data.get(name) for name in ("code", "name", "symbol",
+                                                                "is_active")}
+        if change:
+            services.currency_update(currency=obj, actor=request.user,
+                                     exchange_rate=form.cleaned_data.get("new_rate"), **data)
+        else:
+            created = services.currency_create(
+                workspace=form.cleaned_data["workspace"], actor=request.user,
+                exchange_rate=form.cleaned_data.get("new_rate"), **data)
+            obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        try:
+            services.currency_delete(currency=obj, actor=request.user)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for currency in queryset:
+            self.delete_model(request, currency)
+
+    @admin.action(description=_("Make the selected currency its workspace's default"))
+    def make_default(self, request, queryset):
+        for currency in queryset:
+            services.currency_make_default(currency=currency, actor=request.user)
 
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(WorkspaceScopedAdmin):
+    """History, read-only here: rates are recorded on the currency (admin, page or API)."""
+
     list_display = ["currency", "rate", "effective_date", "workspace"]
     date_hierarchy = "effective_date"
+    readonly_fields = ["currency", "rate", "effective_date", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Activity)

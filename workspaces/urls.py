@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import currency_views, views
 
 app_name = "workspaces"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("api-keys/<int:pk>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
     path("switch/", views.switch_workspace, name="switch"),
     path("new-workspace/", views.workspace_new, name="new"),
-    # Currency pages (catalog) replace this placeholder.
-    path("currencies/", views.settings_index, name="currency_list"),
+    path("currencies/", currency_views.currency_list, name="currency_list"),
+    path("currencies/<int:pk>/", currency_views.currency_detail, name="currency_detail"),
+    path("currencies/<int:pk>/rates/", currency_views.currency_rate_add,
+         name="currency_rate_add"),
+    path("currencies/<int:pk>/default/", currency_views.currency_make_default,
+         name="currency_make_default"),
+    path("currencies/<int:pk>/delete/", currency_views.currency_delete,
+         name="currency_delete"),
 ]

@@ -330,7 +330,8 @@ def _record(*, workspace_id: int, entries: Sequence[StockEntry], invoice_id: int
             activity_record(
                 workspace=workspace, actor=actor, verb=f"stock_{movement.kind}",
                 target=product,
-                description=f"{product.sku} {movement.quantity:+f} {movement.note}".strip(),
+                description=f"{product.sku} {movement.quantity.normalize():+f} "
+                            f"{movement.note}".strip(),
                 data={"movement_id": movement.pk, "quantity": str(movement.quantity),
                       "source_key": movement.source_key},
             )

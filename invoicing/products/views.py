@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
 from workspaces.decorators import workspace_required
+from workspaces.models import Currency
 from workspaces.roles import READ, SELL
 from workspaces.views import add_form_errors
 
 from . import services
 from .forms import ProductForm, ProductSearchForm, StockMovementForm
 from .models import Product, StockMovement
+from .templatetags.stock import signed_qty
 
 PER_PAGE = 25
 LEDGER_PER_PAGE = 20
@@ -25,6 +27,12 @@ LEDGER_PER_PAGE = 20
 def _get_product(request, pk) -> Product:
     return get_object_or_404(Product.objects.prefetch_related("taxes"), pk=pk,
                              workspace=request.workspace)
+
+
+def _symbol(workspace) -> str:
+    """Prices are in the workspace's default currency."""
+    return (Currency.objects.filter(workspace=workspace, is_default=True)
+            .values_list("symbol", flat=True).first() or "")
 
 
 def _query_without_page(request) -> str:
@@ -55,6 +63,7 @@ def product_list(request):
     page = Paginator(products, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "products/product_list.html", {
         "search": search, "page": page, "query": _query_without_page(request),
+        "symbol": _symbol(request.workspace),
     })
 
 
@@ -99,7 +108,7 @@ def _detail(request, product, movement_form, status=200):
     return render(request, "products/product_detail.html", {
         "product": product, "page": page, "movement_form": movement_form,
         "offer_deactivate": request.GET.get("in_use") == "1" and product.is_active,
-        "query": _query_without_page(request),
+        "query": _query_without_page(request), "symbol": _symbol(request.workspace),
     }, status=status)
 
 
@@ -122,7 +131,7 @@ def movement_record(request, pk):
             add_form_errors(form, error)
         else:
             messages.success(request, _("%(kind)s of %(qty)s recorded.") % {
-                "kind": movement.get_kind_display(), "qty": f"{movement.quantity:+f}"})
+                "kind": movement.get_kind_display(), "qty": signed_qty(movement.quantity)})
             return redirect("products:detail", pk=product.pk)
     return _detail(request, product, form, status=400)
 
