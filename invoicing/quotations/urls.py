@@ -1,16 +1,18 @@
-# Placeholder routes; the app replaces them with its pages.
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "quotations"
 
-
-def _placeholder(title):
-    return TemplateView.as_view(template_name="core/placeholder.html",
-                                extra_context={"title": title})
-
-
 urlpatterns = [
-    path("", _placeholder("list"), name="list"),
-    path("new/", _placeholder("new"), name="new"),
+    path("", views.quotation_list, name="list"),
+    path("new/", views.quotation_new, name="new"),
+    path("<int:pk>/", views.quotation_detail, name="detail"),
+    path("<int:pk>/edit/", views.quotation_edit, name="edit"),
+    path("<int:pk>/send/", views.quotation_send_view, name="send"),
+    path("<int:pk>/accept/", views.quotation_accept_view, name="accept"),
+    path("<int:pk>/reject/", views.quotation_reject_view, name="reject"),
+    path("<int:pk>/convert/", views.quotation_convert_view, name="convert"),
+    path("<int:pk>/delete/", views.quotation_delete_view, name="delete"),
+    path("<int:pk>/pdf/", views.quotation_pdf, name="pdf"),
 ]

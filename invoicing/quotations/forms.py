@@ -1,0 +1,81 @@
+"""Quotation page forms: the invoice forms with the quotation's differences (its series,
+`valid_until`), and the small forms of the detail page. They only parse; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from invoicing.fiscal.models import DocumentSubtype, DocumentType
+from invoicing.invoices.forms import DATE_INPUT, DocumentHeaderForm, InvoiceFilterForm
+
+
+class QuotationHeaderForm(DocumentHeaderForm):
+    document_type = DocumentType.QUOTATION
+
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE_INPUT, required=False)
+
+    field_order = ["contact", "document_subtype", "issue_date", "valid_until", "currency",
+                   "payment_term", "salesmen", "notes"]
+
+    def __init__(self, *args, workspace, numbered: bool = False, **kwargs):
+        super().__init__(*args, workspace=workspace, **kwargs)
+        self.fields["document_subtype"].label = _("Series")
+        self.fields["document_subtype"].empty_label = None
+        self.fields["valid_until"].help_text = _(
+            "Empty: the issue date + %(days)s days.") % {
+            "days": workspace.quotation_validity_days}
+        if not numbered and not self.initial.get("document_subtype"):
+            # The series the API defaults to: the workspace's first active one.
+            self.fields["document_subtype"].initial = (
+                self.fields["document_subtype"].queryset.order_by("id")
+                .values_list("pk", flat=True).first())
+        if numbered:
+            # The number was taken from this series when the quotation was created.
+            self.fields["document_subtype"].disabled = True
+            self.fields["document_subtype"].queryset = DocumentSubtype.objects.for_workspace(
+                workspace).filter(document_type=DocumentType.QUOTATION)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "contact_id": data["contact"].pk,
+            "document_subtype_id": data["document_subtype"].pk,
+            "issue_date": data["issue_date"],
+            "valid_until": data.get("valid_until"),
+            "currency_id": data["currency"].pk if data.get("currency") else None,
+            "payment_term": data.get("payment_term", ""),
+            "notes": data.get("notes", ""),
+            "salesman_ids": [s.pk for s in data.get("salesmen") or []],
+        }
+
+
+class ConvertForm(forms.Form):
+    document_subtype = forms.ModelChoiceField(label=_("Invoice type"),
+                                              queryset=DocumentSubtype.objects.none(),
+                                              empty_label=None)
+    issue_date = forms.DateField(label=_("Issue date"), widget=DATE_INPUT, required=False,
+                                 help_text=_("Empty: today."))
+    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT, required=False,
+                               help_text=_("Empty: the customer's payment terms."))
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_subtype"].queryset = (
+            DocumentSubtype.objects.for_workspace(workspace).active()
+            .filter(document_type=DocumentType.INVOICE))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {"document_subtype_id": data["document_subtype"].pk,
+                "issue_date": data.get("issue_date"), "due_date": data.get("due_date")}
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
+                             widget=forms.TextInput(
+                                 attrs={"placeholder": _("What the customer said")}))
+
+
+class QuotationFilterForm(InvoiceFilterForm):
+    overdue = None  # invoices only

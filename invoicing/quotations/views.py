@@ -1,0 +1,285 @@
+"""Quotation pages. The form is the invoice form's header and line editor (live totals from
+the server's totals module through `invoices:preview`); forms parse, the services decide,
+domain errors become form errors or messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from invoicing.core.errors import DomainError
+from invoicing.invoices.forms import LineFormSet
+from invoicing.invoices.totals import summarize_stored
+from invoicing.invoices.views import _formset_errors, _header_errors, _initial_lines
+from workspaces.decorators import workspace_required
+from workspaces.models import Currency
+from workspaces.roles import READ, SELL
+from workspaces.services import activity_for
+
+from . import services
+from .forms import ConvertForm, QuotationFilterForm, QuotationHeaderForm, RejectForm
+from .models import Quotation, QuotationStatus
+from .selectors import quotation_queryset, quotation_search
+
+LIST_SORTS = {
+    "issue_date": "issue_date", "document_number": "document_number",
+    "contact": "contact__name", "valid_until": "valid_until", "total_amount": "total_amount",
+    "status": "status",
+}
+PER_PAGE = 25
+
+
+def _get_quotation(request, pk) -> Quotation:
+    quotation = quotation_queryset(request.workspace).filter(pk=pk).first()
+    if quotation is None:
+        raise Http404
+    return quotation
+
+
+# --- List -----------------------------------------------------------------------------------
+
+
+@workspace_required(READ)
+def quotation_list(request):
+    form = QuotationFilterForm(request.GET or None, workspace=request.workspace,
+                               status_choices=QuotationStatus.choices)
+    queryset = (Quotation.objects.for_workspace(request.workspace)
+                .select_related("contact", "currency", "invoice"))
+    if form.is_valid():
+        data = form.cleaned_data
+        queryset = quotation_search(queryset, data.get("q") or "")
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("contact"):
+            queryset = queryset.filter(contact=data["contact"])
+        if data.get("date_from"):
+            queryset = queryset.filter(issue_date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(issue_date__lte=data["date_to"])
+
+    sort = request.GET.get("sort", "-issue_date")
+    field = sort.lstrip("-")
+    if field not in LIST_SORTS:
+        sort, field = "-issue_date", "issue_date"
+    direction = "-" if sort.startswith("-") else ""
+    queryset = queryset.order_by(f"{direction}{LIST_SORTS[field]}", f"{direction}id")
+
+    paginator = Paginator(queryset, PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        page = paginator.page(paginator.num_pages)
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(request, "quotations/list.html", {
+        "form": form, "page": page, "quotations": page.object_list, "sort": sort,
+        "query": query.urlencode(), "sort_query": sort_query.urlencode(),
+    })
+
+
+# --- Create and edit ------------------------------------------------------------------------
+
+
+def _copy_source(request) -> Quotation | None:
+    """`/quotations/new/?copy=<id>`: a new quotation prefilled from another one (how an
+    expired or rejected offer is made again)."""
+    source = request.GET.get("copy", "")
+    if request.method != "GET" or not source.isdigit():
+        return None
+    return quotation_queryset(request.workspace).filter(pk=source).first()
+
+
+def _header_initial(quotation: Quotation, *, with_dates: bool) -> dict:
+    initial = {
+        "contact": quotation.contact_id, "document_subtype": quotation.document_subtype_id,
+        "currency": quotation.currency_id, "payment_term": quotation.payment_term,
+        "notes": quotation.notes, "salesmen": [s.pk for s in quotation.salesmen.all()],
+    }
+    if with_dates:
+        initial |= {"issue_date": quotation.issue_date, "valid_until": quotation.valid_until}
+    return initial
+
+
+def _quotation_form(request, quotation: Quotation | None):
+    workspace = request.workspace
+    source = quotation or _copy_source(request)
+    if source is not None:
+        initial = _header_initial(source, with_dates=quotation is not None)
+    else:
+        initial = {"currency": Currency.objects.for_workspace(workspace)
+                   .filter(is_default=True).values_list("pk", flat=True).first()}
+        contact = request.GET.get("contact", "")
+        if contact.isdigit():
+            initial["contact"] = int(contact)
+    data = request.POST if request.method == "POST" else None
+    form = QuotationHeaderForm(data, workspace=workspace, initial=initial,
+                               numbered=quotation is not None)
+    formset = LineFormSet(data, workspace=workspace, prefix="lines",
+                          initial=None if data else _initial_lines(source))
+    return form, formset
+
+
+def _save(request, form, formset, quotation: Quotation | None) -> Quotation | None:
+    """Run the service for a valid form; the quotation, or None with the errors placed."""
+    items, indexes = formset.document_items()
+    if not items:
+        form.add_error(None, _("Add at least one line."))
+        return None
+    kwargs = form.service_kwargs()
+    try:
+        if quotation is None:
+            return services.quotation_create(workspace=request.workspace, actor=request.user,
+                                             items=items, **kwargs)
+        kwargs.pop("document_subtype_id")
+        if kwargs.get("valid_until") is None:
+            kwargs.pop("valid_until")
+        return services.quotation_update(quotation=quotation, actor=request.user,
+                                         items=items, **kwargs)
+    except DomainError as error:
+        placed = _formset_errors(formset, indexes, error)
+        if not placed:
+            _header_errors(form, error)
+        elif not form.errors and not any(f.errors for f in formset.forms):
+            form.add_error(None, error.message)
+        return None
+
+
+def _editor(request, quotation: Quotation | None):
+    form, formset = _quotation_form(request, quotation)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        saved = _save(request, form, formset, quotation)
+        if saved is not None:
+            messages.success(request, _("Quotation %(number)s saved.")
+                             % {"number": saved.document_number})
+            return redirect("quotations:detail", pk=saved.pk)
+    return render(request, "quotations/form.html", {
+        "form": form, "formset": formset, "quotation": quotation,
+        "preview_url": reverse("invoices:preview"),
+        "row_url": reverse("invoices:line_row"),
+        "lines_locked": False,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@workspace_required(SELL)
+def quotation_new(request):
+    return _editor(request, None)
+
+
+@workspace_required(SELL)
+def quotation_edit(request, pk):
+    quotation = _get_quotation(request, pk)
+    if not quotation.is_editable or quotation.has_lapsed():
+        messages.error(request, _("%(number)s is %(status)s and can no longer be edited.")
+                       % {"number": quotation,
+                          "status": _("expired") if quotation.has_lapsed()
+                          else quotation.get_status_display().lower()})
+        return redirect("quotations:detail", pk=pk)
+    return _editor(request, quotation)
+
+
+# --- Detail and actions ---------------------------------------------------------------------
+
+
+@workspace_required(READ)
+def quotation_detail(request, pk):
+    quotation = _get_quotation(request, pk)
+    lines = list(quotation.lines.all())
+    lapsed = quotation.has_lapsed()
+    return render(request, "quotations/detail.html", {
+        "quotation": quotation, "lines": lines, "totals": summarize_stored(lines),
+        "lapsed": lapsed,
+        "can_edit": quotation.is_editable and not lapsed,
+        "can_convert": quotation.is_convertible and not lapsed,
+        "convert_form": ConvertForm(workspace=request.workspace),
+        "reject_form": RejectForm(),
+        "activity": activity_for(quotation)[:50],
+        "symbol": quotation.currency.symbol,
+    })
+
+
+def _run(request, pk, action, success):
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("quotations:detail", pk=pk)
+
+
+@workspace_required(SELL)
+@require_POST
+def quotation_send_view(request, pk):
+    quotation = _get_quotation(request, pk)
+    return _run(request, pk, lambda: services.quotation_send(quotation=quotation,
+                                                             actor=request.user),
+                _("Quotation marked as sent."))
+
+
+@workspace_required(SELL)
+@require_POST
+def quotation_accept_view(request, pk):
+    quotation = _get_quotation(request, pk)
+    return _run(request, pk, lambda: services.quotation_accept(quotation=quotation,
+                                                               actor=request.user),
+                _("Quotation accepted."))
+
+
+@workspace_required(SELL)
+@require_POST
+def quotation_reject_view(request, pk):
+    quotation = _get_quotation(request, pk)
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    return _run(request, pk, lambda: services.quotation_reject(
+        quotation=quotation, actor=request.user, reason=reason), _("Quotation rejected."))
+
+
+@workspace_required(SELL)
+@require_POST
+def quotation_convert_view(request, pk):
+    quotation = _get_quotation(request, pk)
+    form = ConvertForm(request.POST, workspace=request.workspace)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for message in errors:
+                messages.error(request, f"{form.fields[field].label}: {message}"
+                               if field in form.fields else message)
+        return redirect("quotations:detail", pk=pk)
+    try:
+        invoice = services.quotation_convert(quotation=quotation, actor=request.user,
+                                             **form.service_kwargs())
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("quotations:detail", pk=pk)
+    messages.success(request, _("Invoice %(invoice)s issued from quotation %(quotation)s.")
+                     % {"invoice": invoice.document_number, "quotation": quotation})
+    return redirect("invoices:detail", pk=invoice.pk)
+
+
+@workspace_required(SELL)
+@require_POST
+def quotation_delete_view(request, pk):
+    quotation = _get_quotation(request, pk)
+    try:
+        services.quotation_delete(quotation=quotation, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("quotations:detail", pk=pk)
+    messages.success(request, _("Draft quotation deleted."))
+    return redirect("quotations:list")
+
+
+@workspace_required(READ)
+def quotation_pdf(request, pk):
+    from .pdf import quotation_pdf_response
+
+    quotation = _get_quotation(request, pk)
+    return quotation_pdf_response(quotation, inline=request.GET.get("download") != "1")
