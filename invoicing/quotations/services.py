@@ -156,9 +156,11 @@ def quotation_create(
     notes: str = "",
     currency_id: int | None = None,
     salesman_ids: Iterable[int] = (),
+    as_of: datetime.date | None = None,
 ) -> Quotation:
-    """Create a draft quotation, numbered at once from its quotation series."""
-    today = timezone.localdate()
+    """Create a draft quotation, numbered at once from its quotation series. `as_of` is the
+    day the validity is checked against (default today; the demo records older offers)."""
+    today = as_of or timezone.localdate()
     contact = _contact(workspace, contact_id)
     subtype = _quotation_subtype(workspace, document_subtype_id)
     currency = _currency(workspace, currency_id)
