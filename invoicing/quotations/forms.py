@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
+from invoicing.fiscal.numbering import NumberingRefused, check_can_issue
 from invoicing.invoices.forms import DATE_INPUT, DocumentHeaderForm, InvoiceFilterForm
 
 
@@ -50,10 +52,21 @@ class QuotationHeaderForm(DocumentHeaderForm):
         }
 
 
+class InvoiceSeriesField(forms.ModelChoiceField):
+    """Invoice series, with the ones that cannot issue today said so in their label."""
+
+    def label_from_instance(self, obj):
+        try:
+            check_can_issue(obj, timezone.localdate())
+        except NumberingRefused:
+            return _("%(series)s (cannot issue now)") % {"series": obj}
+        return str(obj)
+
+
 class ConvertForm(forms.Form):
-    document_subtype = forms.ModelChoiceField(label=_("Invoice type"),
-                                              queryset=DocumentSubtype.objects.none(),
-                                              empty_label=None)
+    document_subtype = InvoiceSeriesField(label=_("Invoice type"),
+                                          queryset=DocumentSubtype.objects.none(),
+                                          empty_label=None)
     issue_date = forms.DateField(label=_("Issue date"), widget=DATE_INPUT, required=False,
                                  help_text=_("Empty: today."))
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT, required=False,
@@ -61,9 +74,21 @@ class ConvertForm(forms.Form):
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
+        series = list(DocumentSubtype.objects.for_workspace(workspace).active()
+                      .filter(document_type=DocumentType.INVOICE))
         self.fields["document_subtype"].queryset = (
             DocumentSubtype.objects.for_workspace(workspace).active()
             .filter(document_type=DocumentType.INVOICE))
+        # Preselect the first series that can issue today (a fiscal one without an
+        # authorised range cannot).
+        today = timezone.localdate()
+        for subtype in series:
+            try:
+                check_can_issue(subtype, today)
+            except NumberingRefused:
+                continue
+            self.fields["document_subtype"].initial = subtype.pk
+            break
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

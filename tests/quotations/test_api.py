@@ -581,6 +581,22 @@ class TestPdf:
         inline = api.get(f"{URL}/{quotation.pk}/pdf", {"inline": "1"})
         assert inline["Content-Disposition"].startswith("inline")
 
+    def test_pdf_prints_the_quotation_to_the_cent(self, api, workspace):
+        import re
+        import subprocess
+
+        from tests.quotations.helpers import mixed_items
+
+        quotation = make_quotation(workspace, items=mixed_items(workspace))
+        content = api.get(f"{URL}/{quotation.pk}/pdf").content
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=content,
+                              check=True, capture_output=True).stdout.decode()
+        text = re.sub(r"\s+", " ", text)
+        assert "Cotización" in text and "COT-0001" in text
+        assert quotation.valid_until.strftime("%d/%m/%Y") in text
+        for amount in ("RD$7,387.85", "RD$607.50", "RD$175.90", "RD$87.50", "RD$208.86"):
+            assert amount in text, amount
+
 
 def test_status_values_are_the_contract():
     assert set(QuotationStatus.values) == {"draft", "sent", "accepted", "rejected", "expired",

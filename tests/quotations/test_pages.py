@@ -309,3 +309,17 @@ class TestDashboard:
         assert 'data-code="sent" data-count="1"' in html
         assert 'data-code="expiring" data-count="1"' in html
         assert 'data-code="drafts"' not in html
+
+
+def test_convert_form_preselects_a_series_that_can_issue(logged_in_client, workspace):
+    quotation = make_quotation(workspace, status="accepted")
+    html = logged_in_client.get(reverse("quotations:detail", args=[quotation.pk])) \
+        .content.decode()
+    form = html[html.index('id="convert-form"'):]
+    form = form[:form.index("</form>")]
+    b01 = fiscal_subtype(workspace, "B01")  # now with a range
+    assert f'<option value="{plain_subtype(workspace).pk}" selected>' in form
+    html = logged_in_client.get(reverse("quotations:detail", args=[quotation.pk])) \
+        .content.decode()
+    form = html[html.index('id="convert-form"'):]
+    assert f'<option value="{b01.pk}" selected>' in form[:form.index("</form>")]
