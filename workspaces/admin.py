@@ -81,8 +81,6 @@ class ExchangeRateInline(admin.TabularInline):
 class CurrencyAdminForm(forms.ModelForm):
     """Writes go through the currency services (ISO 4217 check, one default, rate history)."""
 
-    workspace = forms.ModelChoiceField(queryset=Workspace.objects.all(), required=False,
-                                       label=_("Workspace"))
     new_rate = forms.DecimalField(label=_("Today's rate"), required=False, max_digits=14,
                                   decimal_places=4, min_value=0,
                                   help_text=_("Recorded in the rate history as today's."))
@@ -125,6 +123,9 @@ class CurrencyAdmin(WorkspaceScopedAdmin):
     def get_fields(self, request, obj=None):
         fields = ["code", "name", "symbol", "is_active", "new_rate"]
         return [*fields, "exchange_rate", "is_default"] if obj else ["workspace", *fields]
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj else []
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data.get(name) for name in ("code", "name", "symbol",

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.admin import WorkspaceScopedAdmin
 from invoicing.core.errors import DomainError
-from workspaces.models import Workspace
 
 from . import services
+from .identity import normalize_tax_id
 from .models import Contact
 
 FIELDS = ["name", "kind", "tax_id_type", "tax_id", "email", "phone", "address",
@@ -17,19 +17,12 @@ FIELDS = ["name", "kind", "tax_id_type", "tax_id", "email", "phone", "address",
 class ContactAdminForm(forms.ModelForm):
     """Runs the service's checks in the form, so a bad RNC shows next to its field."""
 
-    workspace = forms.ModelChoiceField(queryset=Workspace.objects.all(), required=False,
-                                       label=_("Workspace"))
-
     class Meta:
         model = Contact
         fields = FIELDS
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk is None and not data.get("workspace"):
-            self.add_error("workspace", _("Choose the workspace."))
-        from .identity import normalize_tax_id
-
         if "tax_id_type" in data and "tax_id" in data:
             try:
                 data["tax_id"] = normalize_tax_id(data["tax_id_type"], data["tax_id"])
@@ -49,7 +42,7 @@ class ContactAdmin(WorkspaceScopedAdmin):
     actions = ["deactivate", "reactivate"]
 
     def get_fields(self, request, obj=None):
-        return FIELDS if obj else ["workspace", *FIELDS]
+        return ["workspace", *FIELDS]
 
     @admin.display(description=_("tax ID"), ordering="tax_id")
     def tax_id_formatted(self, obj):

@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.admin import WorkspaceScopedAdmin
 from invoicing.core.errors import DomainError
-from workspaces.models import Workspace
 
 from . import services
 from .models import Product, StockMovement
@@ -15,9 +14,6 @@ FIELDS = ["sku", "name", "description", "unit_price", "cost", "unit", "taxes",
 
 
 class ProductAdminForm(forms.ModelForm):
-    workspace = forms.ModelChoiceField(queryset=Workspace.objects.all(), required=False,
-                                       label=_("Workspace"))
-
     class Meta:
         model = Product
         fields = FIELDS
@@ -72,7 +68,10 @@ class ProductAdmin(WorkspaceScopedAdmin):
     actions = ["deactivate", "reactivate"]
 
     def get_fields(self, request, obj=None):
-        return [*FIELDS, "stock_quantity"] if obj else ["workspace", *FIELDS]
+        return ["workspace", *FIELDS, "stock_quantity"] if obj else ["workspace", *FIELDS]
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj else []
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), "stock_quantity")
@@ -153,6 +152,10 @@ class StockMovementAdmin(WorkspaceScopedAdmin):
         if obj is None:
             return ["product", "kind", "quantity", "note"]
         return list(self.get_readonly_fields(request, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The movement's workspace is its product's: no workspace chooser here.
+        return admin.ModelAdmin.get_form(self, request, obj, change=change, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
