@@ -34,6 +34,7 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -384,41 +385,55 @@ def _summary(context: dict[str, Any]) -> list[tuple[str, str, str]]:
     return rows
 
 
-# Page geometry for the estimate below, in points (templates/pdf/_styles.css: Letter, 8pt
-# lines, 40% description column).
-_PAGE_BODY = 690.0
-_FIRST_PAGE_HEAD = 190.0
-_TABLE_HEAD = 16.0
-_ROW = 13.6
-_ROW_EXTRA_LINE = 9.6
-_DESCRIPTION_CHARS = 52
+# Page geometry for the estimate below, in points, measured on rendered documents
+# (templates/pdf/_styles.css: Letter, 690 pt of body between the margins).
+_BODY = 690.0
+_TEXT_LINE = 10.6  # an 8.5 pt line
+_ROW = 14.0  # a line of the lines table with a one-line description
+_ROW_EXTRA_LINE = 10.0
+_TABLE_HEAD = 17.0
+_SUMMARY_ROW = 14.3
+
+
+def _wrapped(text: str, chars_per_line: int) -> int:
+    return sum(max(1, -(-len(part) // chars_per_line)) for part in (text or "").splitlines()) \
+        if text else 0
 
 
 def estimate_pages(context: dict[str, Any]) -> int:
-    """How many pages the document will take, from its line count and description lengths.
+    """How many pages the document will take, from its parts' sizes.
 
     Only a first guess for "Página X de Y": `html_to_pdf` checks it against the rendered
     document and renders again in the rare case it was wrong. Guessing saves the second
     layout pass that xhtml2pdf's `<pdf:pagecount>` always costs.
     """
-    heights = [
-        _ROW + _ROW_EXTRA_LINE * (max(1, -(-len(line["description"]) // _DESCRIPTION_CHARS))
-                                  - 1)
-        for line in context["lines"]
-    ]
-    tail = 24.0 + 15.0 * max(len(context["summary"]), len(context["taxes"]["rows"]) + 4)
-    if context["payments"]:
-        tail += 40.0 + 13.0 * len(context["payments"])
-    if context["notes"]:
-        tail += 30.0 + 10.0 * (len(context["notes"]) // 110 + context["notes"].count("\n"))
+    issuer, buyer = context["issuer"], context["buyer"]
+    issuer_lines = (bool(issuer["rnc"]) + _wrapped(issuer["address"], 55)
+                    + bool(issuer["phone"] or issuer["email"]))
+    buyer_lines = (2 + bool(buyer["tax_id"]) + _wrapped(buyer["address"], 65)
+                   + bool(buyer["phone"] or buyer["email"]))
+    head = (max(16.0 + _TEXT_LINE * issuer_lines, 60.0)
+            + 15.0 + _TEXT_LINE * max(buyer_lines, len(context["facts"])) + 24.0)
     if context["mark"]:
-        tail += 24.0
-    pages, used = 1, _FIRST_PAGE_HEAD + _TABLE_HEAD
-    for height in heights:
-        if used + height > _PAGE_BODY:
+        head += 12.0 + 11.3 * _wrapped(f"{context['mark']['word']} — {context['mark']['text']}",
+                                       95)
+    tail = 11.3 + _SUMMARY_ROW * max(len(context["summary"]),
+                                     len(context["taxes"]["rows"])
+                                     + context["taxes"]["has_exempt"] + 2.5)
+    if context["payments"]:
+        tail += 40.0 + 12.0 * len(context["payments"])
+    if context["notes"]:
+        tail += 23.0 + _TEXT_LINE * _wrapped(context["notes"], 110)
+    if context["kind"] == QUOTATION:
+        tail += 20.0
+
+    pages, used = 1, head
+    for line in context["lines"]:
+        height = _ROW + _ROW_EXTRA_LINE * (_wrapped(line["description"], 52) - 1)
+        if used + height > _BODY:
             pages, used = pages + 1, _TABLE_HEAD
         used += height
-    if used + tail > _PAGE_BODY:
+    if used + tail > _BODY:
         pages += 1
     return pages
 
@@ -462,9 +477,13 @@ def link_callback(uri: str, rel: str | None = None) -> str:
     if uri.startswith(("data:image/png;", "data:image/jpeg;", "data:image/gif;")):
         return uri
     static_url = settings.STATIC_URL or "/static/"
-    if uri.startswith(static_url) and "?" not in uri and "#" not in uri:
-        relative = uri[len(static_url):]
-        found = finders.find(relative)
+    relative = uri[len(static_url):] if uri.startswith(static_url) else ""
+    if relative and not any(ch in relative for ch in "?#\\") \
+            and ".." not in relative.split("/"):
+        try:
+            found = finders.find(relative)
+        except SuspiciousFileOperation:
+            found = None
         if not found and settings.STATIC_ROOT:
             candidate = Path(settings.STATIC_ROOT) / relative
             found = str(candidate) if candidate.is_file() else None
@@ -567,6 +586,11 @@ def _remove_stale(folder: str, keep: str) -> None:
                 default_storage.delete(path)
             except OSError:
                 log.warning("PDF: could not delete stale %s", path)
+
+
+def delete_document_pdfs(document, *, kind: str = INVOICE) -> None:
+    """Remove every stored render of a document (for a draft that is deleted)."""
+    _remove_stale(storage_folder(document, kind=kind), keep="")
 
 
 def _store(name: str, content: bytes) -> None:

@@ -1,80 +1,118 @@
-import os, time
+import time, statistics, io
 from pathlib import Path
-from invoicing.invoices.pdf import render_document_html, html_to_pdf
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from invoicing.invoices.pdf import render_document_html, html_to_pdf, pdf_page_count
 from invoicing.invoices.models import InvoiceStatus
-from tests.invoices.pdf_builders import build_invoice, build_quotation, many_lines, plain_subtype
+from tests.invoices.pdf_builders import build_invoice, build_quotation, many_lines, plain_subtype, cancel
 
 OUT = Path("/tmp/pdfout"); OUT.mkdir(exist_ok=True)
 
 def dump(name, doc, kind="invoice"):
-    html = render_document_html(doc, kind=kind)
-    (OUT / f"{name}.html").write_text(html)
-    (OUT / f"{name}.pdf").write_bytes(html_to_pdf(html))
+    r = render_document_html(doc, kind=kind)
+    (OUT / f"{name}.html").write_text(r.html)
+    pdf = html_to_pdf(r.html, estimated_pages=r.estimated_pages)
+    (OUT / f"{name}.pdf").write_bytes(pdf)
+    print(name, "estimated", r.estimated_pages, "actual", pdf_page_count(pdf))
 
-def test_scratch(workspace, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def setup_ws(workspace):
+    from PIL import Image, ImageDraw
     workspace.address = "Av. Winston Churchill 1099, Torre Acrópolis, piso 12, Santo Domingo"
     workspace.phone = "809-555-0100"; workspace.email = "facturacion@acme.com.do"
     workspace.pdf_footer = "Acme SRL · Cuenta Banreservas 960-123456-7 · ¡Gracias por su compra!"
-    from PIL import Image, ImageDraw
-    import io
-    from django.core.files.base import ContentFile
     img = Image.new("RGB", (360, 160), "#0b5cad"); d = ImageDraw.Draw(img); d.ellipse((20,20,140,140), fill="#ffffff"); d.rectangle((170,60,340,100), fill="#f5b700")
     buf = io.BytesIO(); img.save(buf, "PNG")
     workspace.logo.save("acme.png", ContentFile(buf.getvalue()), save=False)
     workspace.save()
-    inv = build_invoice(workspace, payments=[("5000.00", "bank_transfer", "TRF-88231")],
-                        status=InvoiceStatus.PARTIALLY_PAID)
-    dump("invoice", inv)
-    dump("draft", build_invoice(workspace, status=InvoiceStatus.DRAFT))
-    dump("cancelled", build_invoice(workspace, number="B0100000002", status=InvoiceStatus.CANCELLED,
-         cancel_reason_code="04", cancel_reason="Se facturó al cliente equivocado.", cancelled_at=__import__("django.utils.timezone").utils.timezone.now()))
-    dump("plain", build_invoice(workspace, number="INV-0001", subtype=plain_subtype(workspace)))
+
+def test_scratch(workspace, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    setup_ws(workspace)
+    dump("invoice", build_invoice(workspace, payments=[("5000.00", "bank_transfer", "TRF-88231")],
+))
+    dump("draft", build_invoice(workspace, draft=True))
+    dump("cancelled", cancel(build_invoice(workspace)))
+    dump("plain", build_invoice(workspace, subtype=plain_subtype(workspace)))
+    dump("usd", build_invoice(workspace, currency_code="USD"))
     dump("quotation", build_quotation(workspace), kind="quotation")
-    dump("long", build_invoice(workspace, number="B0100000003", lines=many_lines(100)))
+    for n in (30, 38, 40, 45, 60, 86, 90, 100, 150):
+        dump(f"long{n}", build_invoice(workspace, lines=many_lines(n)))
+
+def _t(f, n=9):
+    f(); ts = []
+    for _ in range(n):
+        t0 = time.perf_counter(); f(); ts.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(ts), min(ts)
 
 def test_bench(workspace, settings, tmp_path):
-    import statistics
     settings.MEDIA_ROOT = tmp_path
+    setup_ws(workspace)
     for n in (10, 100):
-        inv = build_invoice(workspace, number=f"B01000000{n:02d}", lines=many_lines(n))
-        html_to_pdf(render_document_html(inv))  # warm-up
-        ht, pt = [], []
-        for _ in range(15):
-            t0 = time.perf_counter(); html = render_document_html(inv); t1 = time.perf_counter()
-            html_to_pdf(html); t2 = time.perf_counter()
-            ht.append((t1 - t0) * 1000); pt.append((t2 - t1) * 1000)
-        print(f"\n{n} lines: html median {statistics.median(ht):.1f} ms, pdf median {statistics.median(pt):.1f} ms, min total {min(a+b for a,b in zip(ht,pt)):.1f}")
+        inv = build_invoice(workspace, lines=many_lines(n), payments=[("100.00", "cash", "")])
+        r = render_document_html(inv)
+        h = _t(lambda: render_document_html(inv))
+        p = _t(lambda: html_to_pdf(r.html, estimated_pages=r.estimated_pages))
+        print(f"\n{n} lines: html median {h[0]:.1f} ms; pdf median {p[0]:.1f} min {p[1]:.1f} ms")
 
-def test_profile(workspace, settings, tmp_path):
-    import cProfile, pstats
+def test_dump_bench_html(workspace, settings, tmp_path):
+    import json
     settings.MEDIA_ROOT = tmp_path
-    inv = build_invoice(workspace, number="B0100000010", lines=many_lines(10))
-    html = render_document_html(inv)
-    html_to_pdf(html)
-    pr = cProfile.Profile(); pr.enable()
-    for _ in range(5): html_to_pdf(html)
-    pr.disable()
-    pstats.Stats(pr).sort_stats("cumulative").print_stats(45)
+    setup_ws(workspace)
+    for n in (10, 100):
+        inv = build_invoice(workspace, lines=many_lines(n), payments=[("100.00", "cash", "")])
+        r = render_document_html(inv)
+        (OUT / f"bench{n}.json").write_text(json.dumps({"html": r.html, "pages": r.estimated_pages}))
 
-def _t(html, n=7):
-    import statistics
-    html_to_pdf(html)
-    ts = []
-    for _ in range(n):
-        t0 = time.perf_counter(); html_to_pdf(html); ts.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(ts)
-
-def test_variants(workspace, settings, tmp_path):
-    import re
+def test_calibrate(workspace, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    inv = build_invoice(workspace, number="B0100000010", lines=many_lines(10))
-    html = render_document_html(inv)
-    print("\nbaseline", _t(html))
-    print("no pagecount", _t(html.replace(" de <pdf:pagecount>", "")))
-    body_start = html.index("<body>")
-    print("empty body", _t(html[:body_start] + "<body><p>x</p></body></html>"))
-    print("no css", _t(re.sub(r"<style>.*?</style>", "", html, flags=re.S)))
-    lines_only = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
-    i = lines_only.index('<table class="lines"'); j = lines_only.index("</table>", i) + 8
-    print("lines table only no css", _t("<html><body>" + lines_only[i:j] + "</body></html>"))
+    setup_ws(workspace)
+    from invoicing.invoices.pdf import build_document_context
+    for label, kw in (("full", {"payments": [("100.00", "cash", "x")]}), ("bare", {"notes": "", "salesmen": ()})):
+        for n in list(range(14, 30, 1)) + list(range(36, 44)) + list(range(60, 72, 2)) + list(range(82, 92, 2)):
+            inv = build_invoice(workspace, lines=many_lines(n), **kw)
+            r = render_document_html(inv)
+            pdf = html_to_pdf(r.html, estimated_pages=r.estimated_pages)
+            print(label, n, "est", r.estimated_pages, "act", pdf_page_count(pdf), "OK" if r.estimated_pages == pdf_page_count(pdf) else "MISS")
+
+def test_geometry(workspace, settings, tmp_path):
+    import subprocess, re
+    settings.MEDIA_ROOT = tmp_path
+    setup_ws(workspace)
+    for label, kw in (("full", {"payments": [("100.00", "cash", "x")]}), ("bare", {"notes": "", "salesmen": ()})):
+        for n in (1, 10):
+            inv = build_invoice(workspace, lines=many_lines(n), **kw)
+            r = render_document_html(inv)
+            pdf = html_to_pdf(r.html, estimated_pages=1)
+            p = OUT / f"geo-{label}-{n}.pdf"; p.write_bytes(pdf)
+            out = subprocess.run(["pdftotext", "-bbox", str(p), "-"], capture_output=True, text=True).stdout
+            words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', out)
+            def y(w): 
+                return [ (float(a[1]), float(a[2])) for a in words if a[3] == w]
+            print(label, n, "Cant.", y("Cant."), "art1", y("1")[:3], "RESUMEN", y("RESUMEN"), "Balance", y("Balance"), "PAGOS", y("PAGOS"), "NOTAS", y("NOTAS"), "last body", max(float(a[2]) for a in words if float(a[1]) < 700))
+
+def test_calibrate2(workspace, settings, tmp_path):
+    import random
+    settings.MEDIA_ROOT = tmp_path
+    rnd = random.Random(7)
+    from tests.invoices.pdf_builders import cancel
+    misses = 0; total = 0
+    for i in range(40):
+        if i == 20: setup_ws(workspace)
+        n = rnd.choice([rnd.randint(15, 35), rnd.randint(70, 95), rnd.randint(110, 140)])
+        lines = many_lines(n)
+        if rnd.random() < 0.5:
+            lines = [(d + " extra" * rnd.choice([0, 0, 0, 12, 25]),) + tuple(rest) for d, *rest in lines]
+        kw = {}
+        if rnd.random() < 0.5: kw["payments"] = [("1.00", "cash", "r")] * rnd.randint(1, 3)
+        if rnd.random() < 0.3: kw["notes"] = ""
+        draft = rnd.random() < 0.2 and "payments" not in kw
+        inv = build_invoice(workspace, lines=lines, draft=draft, **kw)
+        if not draft and not kw.get("payments") and rnd.random() < 0.3:
+            inv = cancel(inv)
+        r = render_document_html(inv)
+        pdf = html_to_pdf(r.html, estimated_pages=r.estimated_pages)
+        act = pdf_page_count(pdf); total += 1
+        if act != r.estimated_pages:
+            misses += 1
+            print("MISS", n, kw.keys(), draft, inv.status, "est", r.estimated_pages, "act", act)
+    print("misses", misses, "of", total)

@@ -1,0 +1,55 @@
+"""Render timings of the invoice PDF (not part of the suite: its name is not test_*.py).
+
+    pytest tests/invoices/bench_pdf.py -s
+
+Builds invoices of 10 and 100 lines through the services (issuer with logo and footer, one
+payment, notes), then times, in one process after a warm-up render: building the HTML
+(queries + context + template) and turning it into a PDF (xhtml2pdf), each repeated and
+reported as median and best. The machine is shared, so the best is the fairer number.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from invoicing.invoices.pdf import html_to_pdf, pdf_page_count, render_document_html
+from tests.invoices.pdf_builders import build_invoice, many_lines
+
+REPEAT = 15
+
+
+def _timed(function, repeat=REPEAT):
+    function()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), min(times)
+
+
+def test_render_timings(workspace, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (360, 160), "#0b5cad").save(buffer, "PNG")
+    workspace.logo.save("logo.png", ContentFile(buffer.getvalue()), save=False)
+    workspace.address = "Av. Winston Churchill 1099, Santo Domingo"
+    workspace.pdf_footer = "¡Gracias por su compra!"
+    workspace.save()
+    print()
+    for count in (10, 100):
+        invoice = build_invoice(workspace, lines=many_lines(count),
+                                payments=[("100.00", "cash", "")])
+        rendered = render_document_html(invoice)
+        html = _timed(lambda invoice=invoice: render_document_html(invoice))
+        pdf = _timed(lambda r=rendered: html_to_pdf(r.html, estimated_pages=r.estimated_pages))
+        pages = pdf_page_count(html_to_pdf(rendered.html,
+                                           estimated_pages=rendered.estimated_pages))
+        print(f"{count:>3} lines, {pages} page(s): HTML median {html[0]:.1f} ms "
+              f"(best {html[1]:.1f}); PDF median {pdf[0]:.1f} ms (best {pdf[1]:.1f}); "
+              f"total best {html[1] + pdf[1]:.1f} ms")
