@@ -243,7 +243,9 @@ def _tax_breakdown(totals, money) -> dict[str, Any]:
         rows.append({"label": _tax_label(row.kind, row.name, row.rate), "kind": row.kind,
                      "base": money(row.base), "amount": money(row.amount)})
     return {
-        "rows": rows,
+        "rows": rows,  # every tax, in the breakdown's order (ITBIS first): the totals block
+        "itbis_rows": [row for row in rows if row["kind"] == "itbis"],
+        "other_rows": [row for row in rows if row["kind"] != "itbis"],
         "taxed_base": money(totals.taxed_base),
         "itbis": money(totals.itbis_amount),
         "exempt": money(totals.exempt_amount),
@@ -410,10 +412,11 @@ def estimate_pages(context: dict[str, Any]) -> int:
     issuer, buyer = context["issuer"], context["buyer"]
     issuer_lines = (bool(issuer["rnc"]) + _wrapped(issuer["address"], 55)
                     + bool(issuer["phone"] or issuer["email"]))
+    facts_lines = sum(_wrapped(f"{label}: {value}", 42) for label, value in context["facts"])
     buyer_lines = (2 + bool(buyer["tax_id"]) + _wrapped(buyer["address"], 65)
                    + bool(buyer["phone"] or buyer["email"]))
     head = (max(16.0 + _TEXT_LINE * issuer_lines, 60.0)
-            + 15.0 + _TEXT_LINE * max(buyer_lines, len(context["facts"])) + 24.0)
+            + 15.0 + _TEXT_LINE * max(buyer_lines, facts_lines) + 24.0)
     if context["mark"]:
         head += 12.0 + 11.3 * _wrapped(f"{context['mark']['word']} — {context['mark']['text']}",
                                        95)
@@ -429,7 +432,7 @@ def estimate_pages(context: dict[str, Any]) -> int:
 
     pages, used = 1, head
     for line in context["lines"]:
-        height = _ROW + _ROW_EXTRA_LINE * (_wrapped(line["description"], 52) - 1)
+        height = _ROW + _ROW_EXTRA_LINE * (_wrapped(line["description"], 48) - 1)
         if used + height > _BODY:
             pages, used = pages + 1, _TABLE_HEAD
         used += height
