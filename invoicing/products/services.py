@@ -198,6 +198,7 @@ MANUAL_KINDS = (MovementKind.ADJUSTMENT, MovementKind.PURCHASE)
 SOURCE_KEY_MAX = StockMovement._meta.get_field("source_key").max_length
 NOTE_MAX = StockMovement._meta.get_field("note").max_length
 QUANTITY_LIMIT = Decimal("1e10")  # max_digits 14, 4 decimals
+INSERT_CHUNK = 500  # rows per INSERT, well under every backend's parameter limit
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,8 @@ def _record(*, workspace_id: int, entries: Sequence[StockEntry], invoice_id: int
             "source_key": entry.source_key, "created_by_id": actor_id, "created_at": now,
         } for entry, (quantity, note), entry_invoice_id in zip(entries, checked, invoice_of,
                                                                strict=True)]
-        inserted_ids = _insert_ignoring_known_keys(rows)
+        inserted_ids = [pk for start in range(0, len(rows), INSERT_CHUNK)
+                        for pk in _insert_ignoring_known_keys(rows[start:start + INSERT_CHUNK])]
         if not inserted_ids:
             return []
         inserted = list(StockMovement.objects.filter(pk__in=inserted_ids).order_by("pk"))

@@ -183,3 +183,15 @@ def test_movements_are_append_only(workspace, product):
     with pytest.raises(ValueError):
         movement.delete()
     assert Product.objects.get(pk=product.pk).stock_quantity == Decimal("1")
+
+
+def test_a_large_batch_is_written_in_chunks(workspace, product, monkeypatch):
+    from invoicing.products import services
+
+    monkeypatch.setattr(services, "INSERT_CHUNK", 7)
+    entries = [StockEntry(product_id=product.pk, quantity=Decimal("-1"), kind="sale",
+                          source_key=f"big:{n}") for n in range(30)]
+    assert stock_movements_record_many(workspace_id=workspace.pk, entries=entries[:10]) == 10
+    assert stock_movements_record_many(workspace_id=workspace.pk, entries=entries) == 20
+    product.refresh_from_db()
+    assert product.stock_quantity == Decimal("-30") == ledger_sum(product)
