@@ -424,7 +424,7 @@ def estimate_pages(context: dict[str, Any]) -> int:
                                      len(context["taxes"]["rows"])
                                      + context["taxes"]["has_exempt"] + 2.5)
     if context["payments"]:
-        tail += 40.0 + 12.0 * len(context["payments"])
+        tail += 30.0 + 12.0 * len(context["payments"])
     if context["notes"]:
         tail += 23.0 + _TEXT_LINE * _wrapped(context["notes"], 110)
     if context["kind"] == QUOTATION:
