@@ -51,6 +51,7 @@ LIFECYCLE = (
     destroy=extend_schema(summary="Delete a draft quotation (others: 409, reject instead)"),
 )
 class QuotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
+    queryset = Quotation.objects.all()
     serializer_class = QuotationSerializer
     filterset_class = QuotationFilter
     sort_fields = ("issue_date", "document_number", "total_amount", "valid_until",
