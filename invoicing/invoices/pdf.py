@@ -604,14 +604,18 @@ def _store(name: str, content: bytes) -> None:
         default_storage.delete(saved)
 
 
-def ensure_document_pdf(document, *, kind: str = INVOICE) -> tuple[str, bytes | None]:
+def ensure_document_pdf(document, *, kind: str = INVOICE,
+                        force: bool = False) -> tuple[str, bytes | None]:
     """Make sure the document's current PDF is in storage; (storage name, bytes when it was
-    rendered now, else None)."""
+    rendered now, else None). `force` renders and replaces the stored file even when one with
+    the same content hash exists (an admin's re-render of a damaged file)."""
     rendered = render_document_html(document, kind=kind)
     name = storage_name(document, content_hash(rendered.html), kind=kind)
-    if default_storage.exists(name):
+    if not force and default_storage.exists(name):
         return name, None
     content = html_to_pdf(rendered.html, estimated_pages=rendered.estimated_pages)
+    if force and default_storage.exists(name):
+        default_storage.delete(name)
     if not default_storage.exists(name):
         _store(name, content)
     _remove_stale(storage_folder(document, kind=kind), keep=name)
@@ -649,13 +653,14 @@ def _invoice_for_render(invoice_id: int) -> Invoice | None:
 
 @shared_task(name="invoices.render_pdf", acks_late=True, reject_on_worker_lost=True,
              ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def render_invoice_pdf(invoice_id: int) -> str | None:
-    """Store the invoice's current PDF. Idempotent: the file name is the content's hash, so a
-    second run (a redelivered message, a second change queued) finds the file and stops."""
+def render_invoice_pdf(invoice_id: int, force: bool = False) -> str | None:
+    """Store the invoice's current PDF; its storage name, or None if the invoice is gone.
+    Idempotent: the file name is the content's hash, so a second run (a redelivered message,
+    a second change queued) finds the file and stops. `force` renders it again regardless."""
     invoice = _invoice_for_render(invoice_id)
     if invoice is None:
         return None
-    name, _content = ensure_document_pdf(invoice, kind=INVOICE)
+    name, _content = ensure_document_pdf(invoice, kind=INVOICE, force=force)
     return name
 
 

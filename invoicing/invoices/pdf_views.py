@@ -4,11 +4,16 @@ up in the request's workspace first; these only turn it into a response."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+import logging
+
+from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from .models import Invoice
-from .pdf import INVOICE, PdfFile, render_document_pdf
+from .pdf import INVOICE, PdfFile, PdfRenderError, render_document_pdf
+
+log = logging.getLogger(__name__)
 
 
 def pdf_response(pdf: PdfFile, *, inline: bool) -> HttpResponse:
@@ -22,8 +27,17 @@ def pdf_response(pdf: PdfFile, *, inline: bool) -> HttpResponse:
 
 
 def document_pdf_response(document, *, kind: str = INVOICE, inline: bool) -> HttpResponse:
-    """`application/pdf` for an invoice or a quotation, named after its number."""
-    return pdf_response(render_document_pdf(document, kind=kind), inline=inline)
+    """`application/pdf` for an invoice or a quotation, named after its number; 503 in the
+    API's error shape if xhtml2pdf cannot render it (never a 500)."""
+    try:
+        pdf = render_document_pdf(document, kind=kind)
+    except PdfRenderError:
+        log.exception("PDF: %s %s could not be rendered", kind, document.pk)
+        return JsonResponse(
+            {"error": {"code": "pdf_unavailable",
+                       "message": _("The PDF could not be rendered. Try again later.")}},
+            status=503)
+    return pdf_response(pdf, inline=inline)
 
 
 def invoice_pdf_response(invoice: Invoice, *, inline: bool) -> HttpResponse:

@@ -5,6 +5,7 @@ queued on commit, and the HTTP answer."""
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -178,3 +179,24 @@ def test_api_route_serves_the_pdf_and_hides_other_workspaces(invoice, api, other
     assert 'filename="INV-0001.pdf"' in response["Content-Disposition"]
     assert "INV-0001" in pdf_text(response.content)
     assert other_api.get(f"/api/v1/invoices/{invoice.pk}/pdf").status_code == 404
+
+
+def test_force_replaces_the_stored_file(invoice, media):
+    name = render_invoice_pdf(invoice.pk)
+    path = media / name
+    path.write_bytes(b"damaged")
+    assert render_invoice_pdf(invoice.pk) == name
+    assert path.read_bytes() == b"damaged"  # same content hash: left alone
+    assert render_invoice_pdf(invoice.pk, force=True) == name
+    assert path.read_bytes().startswith(b"%PDF-")
+    assert len(stored(media, invoice)) == 1
+
+
+def test_a_render_failure_answers_503_in_the_error_shape(invoice, monkeypatch):
+    def broken(html, **kwargs):
+        raise pdf_module.PdfRenderError("xhtml2pdf reported 1 error(s)")
+
+    monkeypatch.setattr(pdf_module, "html_to_pdf", broken)
+    response = invoice_pdf_response(invoice, inline=True)
+    assert response.status_code == 503
+    assert json.loads(response.content)["error"]["code"] == "pdf_unavailable"
