@@ -38,7 +38,7 @@ from .models import (
     Salesman,
 )
 
-# --- Lookups inside the workspace (a foreign id is "not found", API.md) ------------------------
+# --- Lookups inside the workspace (a foreign id is "not found", API.md); quotations use them too
 
 
 def _not_found(field: str, label: str, pk: Any) -> InvalidInput:
@@ -46,7 +46,7 @@ def _not_found(field: str, label: str, pk: Any) -> InvalidInput:
                         % {"label": label, "id": pk}, field=field)
 
 
-def _contact(workspace: Workspace, pk: Any) -> Contact:
+def contact_in_workspace(workspace: Workspace, pk: Any) -> Contact:
     contact = Contact.objects.filter(workspace=workspace, pk=pk).first() \
         if isinstance(pk, int) else None
     if contact is None:
@@ -68,7 +68,7 @@ def _subtype(workspace: Workspace, pk: Any) -> DocumentSubtype:
     return subtype
 
 
-def _currency(workspace: Workspace, pk: Any | None) -> Currency:
+def currency_in_workspace(workspace: Workspace, pk: Any | None) -> Currency:
     if pk is None:
         currency = Currency.objects.filter(workspace=workspace, is_default=True).first()
         if currency is None:
@@ -84,7 +84,7 @@ def _currency(workspace: Workspace, pk: Any | None) -> Currency:
     return currency
 
 
-def _salesmen(workspace: Workspace, ids: Iterable[Any]) -> list[Salesman]:
+def salesmen_in_workspace(workspace: Workspace, ids: Iterable[Any]) -> list[Salesman]:
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
@@ -221,10 +221,10 @@ def invoice_create(
     draft: bool = False,
 ) -> Invoice:
     """Create an invoice, issued at once (the next number of its subtype) unless `draft`."""
-    contact = _contact(workspace, contact_id)
+    contact = contact_in_workspace(workspace, contact_id)
     subtype = _subtype(workspace, document_subtype_id)
-    currency = _currency(workspace, currency_id)
-    salesmen = _salesmen(workspace, salesman_ids)
+    currency = currency_in_workspace(workspace, currency_id)
+    salesmen = salesmen_in_workspace(workspace, salesman_ids)
     issue_date = issue_date or timezone.localdate()
     due_date = due_date or _default_due_date(contact, issue_date)
     _check_dates(issue_date, due_date)
@@ -316,12 +316,12 @@ def invoice_update(*, invoice: Invoice, actor: Any, **changes: Any) -> Invoice:
                                code="invoice_field_frozen", field=name)
 
     if "contact_id" in changes:
-        invoice.contact = _contact(workspace, changes["contact_id"])
+        invoice.contact = contact_in_workspace(workspace, changes["contact_id"])
     if "document_subtype_id" in changes:
         invoice.document_subtype = _subtype(workspace, changes["document_subtype_id"])
     if "currency_id" in changes:
-        invoice.currency = _currency(workspace, changes["currency_id"])
-    salesmen = _salesmen(workspace, changes["salesman_ids"]) \
+        invoice.currency = currency_in_workspace(workspace, changes["currency_id"])
+    salesmen = salesmen_in_workspace(workspace, changes["salesman_ids"]) \
         if "salesman_ids" in changes else None
     for name in ("issue_date", "due_date"):
         if changes.get(name) is not None:

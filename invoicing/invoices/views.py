@@ -95,7 +95,7 @@ def invoice_list(request):
 # --- Create and edit ------------------------------------------------------------------------
 
 
-def _formset_errors(formset, indexes: list[int], error: DomainError) -> bool:
+def formset_errors(formset, indexes: list[int], error: DomainError) -> bool:
     """Place `items.N.field` errors on the line forms; True if any was placed."""
     placed = False
     for name, messages_ in error.fields.items():
@@ -118,7 +118,7 @@ HEADER_FIELDS = {"contact_id": "contact", "document_subtype_id": "document_subty
                  "currency_id": "currency", "salesman_ids": "salesmen"}
 
 
-def _header_errors(form, error: DomainError) -> None:
+def header_errors(form, error: DomainError) -> None:
     renamed = DomainError(error.message, fields={
         HEADER_FIELDS.get(name, name): msgs for name, msgs in error.fields.items()
         if not name.startswith("items")})
@@ -126,7 +126,7 @@ def _header_errors(form, error: DomainError) -> None:
         add_form_errors(form, renamed)
 
 
-def _initial_lines(invoice: Invoice | None) -> list[dict]:
+def initial_lines(invoice: Invoice | None) -> list[dict]:
     if invoice is None:
         return [{"quantity": 1, "discount_type": "amount"}]
     return [{
@@ -154,8 +154,14 @@ def _invoice_form(request, invoice: Invoice | None):
         }
     data = request.POST if request.method == "POST" else None
     form = InvoiceHeaderForm(data, workspace=workspace, initial=initial)
+    if invoice is not None and invoice.status != InvoiceStatus.DRAFT:
+        # What an issued invoice keeps is shown but not posted (disabled fields use initial).
+        form.fields["document_subtype"].disabled = True
+        if invoice.amount_paid > 0:
+            form.fields["contact"].disabled = True
+            form.fields["currency"].disabled = True
     formset = LineFormSet(data, workspace=workspace, prefix="lines",
-                          initial=None if data else _initial_lines(invoice))
+                          initial=None if data else initial_lines(invoice))
     return form, formset
 
 
@@ -186,9 +192,9 @@ def _save(request, form, formset, invoice: Invoice | None):
             updated = services.invoice_issue(invoice=updated, actor=request.user)
         return updated
     except DomainError as error:
-        placed = _formset_errors(formset, indexes, error)
+        placed = formset_errors(formset, indexes, error)
         if not placed:
-            _header_errors(form, error)
+            header_errors(form, error)
         elif not form.errors and not any(f.errors for f in formset.forms):
             form.add_error(None, error.message)
         return None

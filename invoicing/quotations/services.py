@@ -51,9 +51,9 @@ from .models import (
 
 # The same workspace lookups the invoice service uses ("not found in this workspace",
 # inactive refused): one rule for both documents.
-_contact = invoice_services._contact
-_currency = invoice_services._currency
-_salesmen = invoice_services._salesmen
+_contact = invoice_services.contact_in_workspace
+_currency = invoice_services.currency_in_workspace
+_salesmen = invoice_services.salesmen_in_workspace
 
 
 def _quotation_subtype(workspace: Workspace, pk: Any | None) -> DocumentSubtype:

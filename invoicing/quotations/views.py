@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from invoicing.core.errors import DomainError
 from invoicing.invoices.forms import LineFormSet
 from invoicing.invoices.totals import summarize_stored
-from invoicing.invoices.views import _formset_errors, _header_errors, _initial_lines
+from invoicing.invoices.views import formset_errors, header_errors, initial_lines
 from workspaces.decorators import workspace_required
 from workspaces.models import Currency
 from workspaces.roles import READ, SELL
@@ -122,7 +122,7 @@ def _quotation_form(request, quotation: Quotation | None):
     form = QuotationHeaderForm(data, workspace=workspace, initial=initial,
                                numbered=quotation is not None)
     formset = LineFormSet(data, workspace=workspace, prefix="lines",
-                          initial=None if data else _initial_lines(source))
+                          initial=None if data else initial_lines(source))
     return form, formset
 
 
@@ -143,9 +143,9 @@ def _save(request, form, formset, quotation: Quotation | None) -> Quotation | No
         return services.quotation_update(quotation=quotation, actor=request.user,
                                          items=items, **kwargs)
     except DomainError as error:
-        placed = _formset_errors(formset, indexes, error)
+        placed = formset_errors(formset, indexes, error)
         if not placed:
-            _header_errors(form, error)
+            header_errors(form, error)
         elif not form.errors and not any(f.errors for f in formset.forms):
             form.add_error(None, error.message)
         return None

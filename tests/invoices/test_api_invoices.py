@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -328,7 +329,7 @@ class TestLifecycle:
         issued = api.post(URL, body(workspace), format="json").json()
         response = api.delete(f"{URL}/{issued['id']}")
         assert response.status_code == 409
-        assert "cancel" in response.json()["error"]["message"].lower()
+        assert re.search(r"an[uú]l|cancel", response.json()["error"]["message"].lower())
         assert Invoice.objects.filter(pk=issued["id"]).exists()
 
     def test_model_refuses_deleting_an_issued_invoice(self, workspace):

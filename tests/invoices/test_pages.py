@@ -137,3 +137,28 @@ def test_other_workspace_invoice_is_404(logged_in_client, other_workspace):
     foreign = make_invoice(other_workspace)
     assert logged_in_client.get(reverse("invoices:detail", args=[foreign.pk])).status_code \
         == 404
+
+
+def test_edit_an_issued_invoice_keeps_number_and_subtype(logged_in_client, workspace):
+    invoice = make_invoice(workspace)
+    data = form_data(workspace, invoice.contact, [
+        {"description": "Otro", "quantity": "2", "unit_price": "10", "discount_type": "amount"}],
+        action="save", document_subtype="")
+    response = logged_in_client.post(reverse("invoices:edit", args=[invoice.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    invoice.refresh_from_db()
+    assert invoice.document_number == "INV-0001" and str(invoice.total_amount) == "20.00"
+
+
+def test_edit_a_paid_invoice_changes_only_details(logged_in_client, workspace):
+    from invoicing.invoices.services import payment_record
+
+    invoice = make_invoice(workspace)
+    payment_record(invoice=invoice, actor=None, amount="1.00")
+    data = form_data(workspace, customer(workspace), [
+        {"description": "x", "quantity": "1", "unit_price": "1", "discount_type": "amount"}],
+        action="save", notes="Entregado")
+    response = logged_in_client.post(reverse("invoices:edit", args=[invoice.pk]), data)
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.notes == "Entregado" and str(invoice.total_amount) == "1180.00"
