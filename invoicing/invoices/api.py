@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status
@@ -62,11 +63,29 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
     action_roles = {"cancel": FISCAL, "validate_ncf": READ}
 
     def workspace_queryset(self, workspace):
+        if self.action in ("list", "retrieve"):
+            # Rendered by selectors.invoices_data: filters, sorting and the count
+            # run on the bare table.
+            return selectors.invoice_base_queryset(workspace)
         return selectors.invoice_queryset(workspace)
 
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            self.paginate_queryset(selectors.InvoicePage(queryset)))
+
+    def retrieve(self, request, *args, **kwargs):
+        lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        found = selectors.invoices_data(
+            self.filter_queryset(self.get_queryset()).filter(**{self.lookup_field: lookup}))
+        if not found:
+            raise Http404
+        return Response(found[0])
+
     def _render(self, invoice: Invoice, status_code=status.HTTP_200_OK) -> Response:
-        fresh = self.workspace_queryset(self.workspace).get(pk=invoice.pk)
-        return Response(InvoiceSerializer(fresh).data, status=status_code)
+        found = selectors.invoices_data(
+            selectors.invoice_base_queryset(self.workspace).filter(pk=invoice.pk))
+        return Response(found[0], status=status_code)
 
     def create(self, request, *args, **kwargs):
         serializer = InvoiceInputSerializer(data=request.data)

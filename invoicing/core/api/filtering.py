@@ -33,12 +33,26 @@ class FilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", "list") != "list":
             return queryset
+        if _no_filter_given(request.query_params, getattr(view, "filterset_class", None)):
+            # A FilterSet bound to no filter value filters nothing; building its form is a
+            # noticeable part of an unfiltered list request.
+            return queryset
         return super().filter_queryset(request, queryset, view)
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         kwargs["data"] = normalize_filter_params(request.query_params)
         return kwargs
+
+
+# Query parameters of the list endpoints that are never filters.
+NON_FILTER_PARAMS = frozenset({"page", "per_page", "sort"})
+
+
+def _no_filter_given(params: QueryDict, filterset_class) -> bool:
+    if filterset_class is None or any(name not in NON_FILTER_PARAMS for name in params):
+        return False
+    return not any(name in NON_FILTER_PARAMS for name in filterset_class.base_filters)
 
 
 def parse_sort(raw: str, allowed: dict[str, str | tuple[str, ...]]) -> list[str]:

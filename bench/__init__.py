@@ -1,0 +1,1 @@
+"""`make bench`: the performance harness (see `bench/run.py` and README "Performance")."""

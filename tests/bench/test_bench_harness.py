@@ -1,0 +1,87 @@
+"""`make bench` keeps working: the harness runs end to end in its tiny mode (50 invoices, about
+two seconds per measurement, its own database, dropped afterwards) and writes every
+measurement, the query counts and a passing numbering check."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LOAD_MEASUREMENTS = ("nodb", "list", "detail", "create_c4", "create_c16", "pdf_cached",
+                     "pdf_cold")
+QUERY_COUNTED = ("nodb", "list", "detail", "create", "pdf_cached", "pdf_cold")
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed"),
+    pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                       reason="the bench needs PostgreSQL (DATABASE_URL=postgres://…)"),
+]
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    output = tmp_path_factory.mktemp("bench") / "results.json"
+    database = f"bench_tiny_{os.getpid()}"
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/7"
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PYTEST_", "DJANGO_SETTINGS"))}
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--tiny", "--database-name", database,
+         "--output", str(output), "--redis-url", redis_url, "--cache-prefix",
+         f"bench-tiny-{os.getpid()}", "--drop-db"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )
+    return completed, output
+
+
+def test_the_tiny_run_succeeds_and_prints_the_table(tiny_run):
+    completed, _output = tiny_run
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert "| measurement | conc. | req/s | median ms | p95 ms | p99 ms |" in completed.stdout
+    assert "Numbering check (SQL, after the create runs): OK" in completed.stdout
+
+
+def test_results_hold_every_measurement(tiny_run):
+    _completed, output = tiny_run
+    latest = json.loads(output.read_text())["latest"]
+    assert latest["invoices"] == 50
+    measurements = latest["measurements"]
+    for name in LOAD_MEASUREMENTS:
+        m = measurements[name]
+        assert m["requests"] > 0, name
+        assert m["failed"] == 0, (name, m["errors"])
+        assert 0 < m["p50_ms"] <= m["p95_ms"] <= m["p99_ms"], name
+        if name != "nodb":
+            assert m["reference_rps"] > 0 and m["ratio"] > 0, name
+    assert measurements["create_c4"]["numbers_taken"] > 0
+    assert measurements["create_c16"]["invoices_per_s"] > 0
+    for lines in (10, 100):
+        render = measurements[f"render_{lines}"]
+        assert render["lines"] == lines and render["median_ms"] > 0 and render["pages"] >= 1
+    queries = measurements["queries"]
+    assert queries["nodb"] == {"queries": 0, "status": 200}
+    for name in QUERY_COUNTED[1:]:
+        assert queries[name]["status"] in (200, 201), (name, queries[name])
+        assert queries[name]["queries"] > 0, name
+
+
+def test_the_numbers_issued_under_load_have_no_gaps_or_repeats(tiny_run):
+    _completed, output = tiny_run
+    latest = json.loads(output.read_text())["latest"]
+    gapless = latest["gapless"]
+    assert gapless["ok"] is True
+    fiscal = gapless["fiscal"]
+    assert fiscal["series"] == "B01"
+    assert fiscal["duplicates"] == fiscal["gaps"] == 0
+    assert fiscal["numbers"] == fiscal["last"] - fiscal["first"] + 1
+    assert fiscal["next_number"] == fiscal["last"] + 1
+    assert latest["numbers_created"] >= latest["measurements"]["create_c4"]["numbers_taken"]
+    assert latest["targets"]["gapless"]["ok"] is True
