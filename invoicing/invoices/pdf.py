@@ -441,6 +441,9 @@ def estimate_pages(context: dict[str, Any]) -> int:
     return pages
 
 
+_TEMPLATE_BREAKS = re.compile(r">[ \t]*\n\s*<")
+
+
 @dataclass(frozen=True)
 class DocumentHtml:
     html: str
@@ -451,6 +454,9 @@ def render_document_html(document, *, kind: str = INVOICE) -> DocumentHtml:
     context = build_document_context(document, kind=kind)
     with translation.override("es"):
         html = render_to_string(TEMPLATES[kind], context)
+    # The templates' line breaks between tags are only layout of the source; dropping them
+    # spares xhtml2pdf a text node each (a few percent of the render).
+    html = _TEMPLATE_BREAKS.sub("><", html)
     return DocumentHtml(html=html, estimated_pages=context["estimated_pages"])
 
 
