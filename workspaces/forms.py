@@ -16,6 +16,9 @@ class WorkspaceForm(forms.ModelForm):
         widgets = {"address": forms.Textarea(attrs={"rows": 2}),
                    "pdf_footer": forms.Textarea(attrs={"rows": 2})}
 
+    def clean_rnc(self) -> str:
+        return "".join(ch for ch in self.cleaned_data.get("rnc", "") if ch.isdigit())
+
 
 class NewWorkspaceForm(forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)

@@ -164,7 +164,7 @@ class TestWrite:
         ProductFactory(workspace=workspace).taxes.add(tax)
         response = api.delete(detail(tax))
         assert response.status_code == 409
-        assert "deactivate" in response.json()["error"]["message"]
+        assert "desactív" in response.json()["error"]["message"]  # "deactivate it instead"
         assert Tax.objects.filter(pk=tax.pk).exists()
 
     @pytest.mark.parametrize("line_factory", [InvoiceLineFactory, QuotationLineFactory])

@@ -190,7 +190,7 @@ class TestSubtypeForm:
         response = logged_in_client.post(reverse("fiscal:subtype_delete", args=[inv.pk]),
                                          follow=True)
         assert DocumentSubtype.objects.filter(pk=inv.pk).exists()
-        assert "deactivate" in response.content.decode()
+        assert "desactív" in response.content.decode()  # "deactivate it instead"
 
 
 class TestTaxPages:
@@ -224,7 +224,7 @@ class TestTaxPages:
         response = logged_in_client.post(reverse("fiscal:tax_delete", args=[tax.pk]),
                                          follow=True)
         assert Tax.objects.filter(pk=tax.pk).exists()
-        assert "deactivate" in response.content.decode()
+        assert "desactív" in response.content.decode()  # "deactivate it instead"
 
     def test_seller_may_not_change_taxes(self, member_client, workspace):
         client = member_client(Role.SELLER)
