@@ -18,11 +18,30 @@ from workspaces.services import workspace_create
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _celery_eager():
-    """Tasks run in-process unless a test starts a real worker (tests/integration)."""
+def _celery_eager(worker_id):
+    """Tasks run in-process unless a test starts a real worker (tests/integration). Each
+    pytest-xdist worker has its own queue, so a worker never takes another's tasks."""
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    celery_app.conf.task_default_queue = f"tests-{worker_id}"
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_per_xdist_worker(worker_id):
+    """With Redis as the cache, each xdist worker clears only its own Redis database."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if worker_id == "master" or not str(location).startswith("redis"):
+        yield
+        return
+    base, _, _db = str(location).rpartition("/")
+    number = 10 + int(worker_id.removeprefix("gw"))
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{number}"}}
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture(autouse=True)
