@@ -48,12 +48,17 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A invoicing beat -l info
 
+# `make bench` (about 5 minutes): seeds a fresh `invoicing_bench` database on the server of
+# DATABASE_URL, serves it with gunicorn and loads it with wrk; prints the table and writes
+# bench/results.json. BENCH_ARGS="--invoices 1000000" for the 1M run, "--update-readme" to
+# refresh README's Performance section, "--help" for the rest.
 bench: install
 	@scripts/services.sh
-	$(PY) -m bench.run $(BENCH_ARGS)
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)." >&2; exit 1; }
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m bench.run $(BENCH_ARGS)
 
 messages: install
-	cd . && $(PY) manage.py makemessages -l es --ignore=.venv --ignore=static/vendor && $(PY) manage.py compilemessages --ignore=.venv
+	scripts/translations.sh --compile
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from invoicing.core.api.prepared import PreparedQuery
 from workspaces.roles import Role
 
 from .models import ApiKey, hash_api_key
@@ -25,6 +26,14 @@ def _bind(request, workspace, role) -> None:
     request._request.workspace_role = role
 
 
+# Every API request runs this lookup: compiled once (key_hash is unique, so at most one row).
+_USABLE_KEY = PreparedQuery(
+    lambda key_hash: ApiKey.objects.usable().select_related("workspace", "created_by")
+    .filter(key_hash=key_hash)[:1],
+    "api-key-hash-placeholder-7f3c9a",
+)
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
@@ -39,12 +48,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
 
-        key = (
-            ApiKey.objects.usable()
-            .select_related("workspace", "created_by")
-            .filter(key_hash=hash_api_key(clear_key))
-            .first()
-        )
+        found = _USABLE_KEY.rows(hash_api_key(clear_key))
+        key = found[0] if found else None
         if key is None:
             raise exceptions.AuthenticationFailed(_("Invalid, revoked or deactivated API key."))
 

@@ -67,6 +67,9 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
             # Rendered by selectors.invoices_data: filters, sorting and the count
             # run on the bare table.
             return selectors.invoice_base_queryset(workspace)
+        if self.action == "pdf":  # the printed page also shows the issuer and the NCF type
+            return selectors.invoice_queryset(workspace).select_related(
+                "workspace", "document_subtype")
         return selectors.invoice_queryset(workspace)
 
     def list(self, request, *args, **kwargs):
@@ -75,17 +78,17 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
             self.paginate_queryset(selectors.InvoicePage(queryset)))
 
     def retrieve(self, request, *args, **kwargs):
-        lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        found = selectors.invoices_data(
-            self.filter_queryset(self.get_queryset()).filter(**{self.lookup_field: lookup}))
-        if not found:
+        # The route only matches digits (lookup_value_regex); the filter backends leave
+        # detail requests alone, so this is get_object() without building a queryset.
+        data = selectors.invoice_data_by_id(
+            self.workspace, int(self.kwargs[self.lookup_url_kwarg or self.lookup_field]))
+        if data is None:
             raise Http404
-        return Response(found[0])
+        return Response(data)
 
     def _render(self, invoice: Invoice, status_code=status.HTTP_200_OK) -> Response:
-        found = selectors.invoices_data(
-            selectors.invoice_base_queryset(self.workspace).filter(pk=invoice.pk))
-        return Response(found[0], status=status_code)
+        return Response(selectors.invoice_data_by_id(self.workspace, invoice.pk),
+                        status=status_code)
 
     def create(self, request, *args, **kwargs):
         serializer = InvoiceInputSerializer(data=request.data)

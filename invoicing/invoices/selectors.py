@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from invoicing.core.api.prepared import PreparedQuery
 from workspaces.models import Workspace
 
 from .models import Invoice, InvoiceLine, Payment, Salesman
@@ -95,6 +96,18 @@ def _rows_supported(queryset: QuerySet) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
+def _row_values(queryset: QuerySet[Invoice]) -> QuerySet:
+    return queryset.select_related(None).prefetch_related(None).values(
+        *INVOICE_ROW_FIELDS, **_relations_sql())
+
+
+def _render_rows(rows) -> list[dict]:
+    from .serializers import invoice_row_data
+
+    today, tz = timezone.localdate(), timezone.get_current_timezone()
+    return [invoice_row_data(row, today=today, tz=tz) for row in rows]
+
+
 def invoices_data(queryset: QuerySet[Invoice]) -> list[dict]:
     """The API objects of the invoices of `queryset` (filtered, sorted, sliced), in its
     order."""
@@ -103,12 +116,28 @@ def invoices_data(queryset: QuerySet[Invoice]) -> list[dict]:
 
         return [invoice_data(invoice) for invoice in queryset.select_related(
             "contact", "currency", "quotation").prefetch_related(*_INVOICE_PREFETCH)]
-    from .serializers import invoice_row_data
+    return _render_rows(_row_values(queryset))
 
-    rows = queryset.select_related(None).prefetch_related(None).values(
-        *INVOICE_ROW_FIELDS, **_relations_sql())
-    today, tz = timezone.localdate(), timezone.get_current_timezone()
-    return [invoice_row_data(row, today=today, tz=tz) for row in rows]
+
+# One invoice by id (detail, and the answer to every write): compiled once per process.
+_INVOICE_BY_ID = PreparedQuery(
+    lambda workspace_id, pk: _row_values(invoice_base_queryset(workspace_id).filter(pk=pk)),
+    -7_319_402_881, -7_319_402_883,
+)
+_MAX_ID = 2**63 - 1
+
+
+def invoice_data_by_id(workspace: Workspace | int, pk: int) -> dict | None:
+    """The API object of one invoice of the workspace, or None."""
+    workspace_id = workspace if isinstance(workspace, int) else workspace.pk
+    if not 0 < pk <= _MAX_ID:
+        return None
+    queryset = invoice_base_queryset(workspace_id).filter(pk=pk)
+    if not _rows_supported(queryset):
+        found = invoices_data(queryset)
+    else:
+        found = _render_rows(_INVOICE_BY_ID.rows(workspace_id, pk))
+    return found[0] if found else None
 
 
 class InvoicePage:
