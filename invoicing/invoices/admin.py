@@ -71,7 +71,7 @@ class InvoiceAdmin(WorkspaceScopedAdmin):
         from .pdf import render_invoice_pdf
 
         for invoice in queryset:
-            render_invoice_pdf(invoice.pk)
+            render_invoice_pdf(invoice.pk, force=True)
         self.message_user(request, _("PDFs rendered."))
 
 

@@ -368,7 +368,16 @@ def invoice_delete(*, invoice: Invoice, actor: Any) -> None:
     activity_record(workspace=invoice.workspace, actor=actor, verb="deleted", target=invoice,
                     description=_("Draft deleted"))
     invoice.salesmen.clear()
+    draft_id = invoice.pk
     invoice.delete()
+    invoice.pk = draft_id  # the preview PDFs of the draft go once the delete is committed
+
+    def forget_pdfs():
+        from .pdf import delete_document_pdfs
+
+        delete_document_pdfs(invoice)
+
+    transaction.on_commit(forget_pdfs)
 
 
 @transaction.atomic

@@ -109,3 +109,4 @@ def test_stock_equals_the_sum_of_movements(workspace, goods,
                                 items=[{"product_id": a.pk, "quantity": "4"}])
     total = StockMovement.objects.filter(product=a).aggregate(s=Sum("quantity"))["s"]
     assert stock(a) == total == Decimal("-4")
+
