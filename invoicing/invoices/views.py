@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
+from invoicing.core.pages import sorted_page
 from invoicing.products.models import Product
 from workspaces.decorators import workspace_required
 from workspaces.models import Currency
@@ -22,7 +22,7 @@ from workspaces.views import add_form_errors
 from . import services
 from .forms import CancelForm, InvoiceFilterForm, InvoiceHeaderForm, LineFormSet, PaymentForm
 from .lines import price_items
-from .models import OPEN_STATUSES, Invoice, InvoiceStatus, Payment
+from .models import Invoice, InvoiceStatus, Payment
 from .selectors import invoice_queryset, invoice_search
 from .totals import summarize, summarize_stored
 
@@ -64,31 +64,14 @@ def invoice_list(request):
         if data.get("overdue"):
             queryset = queryset.overdue()
 
-    sort = request.GET.get("sort", "-issue_date")
-    field = sort.lstrip("-")
-    if field not in LIST_SORTS:
-        sort, field = "-issue_date", "issue_date"
-    direction = "-" if sort.startswith("-") else ""
-    queryset = queryset.order_by(f"{direction}{LIST_SORTS[field]}", f"{direction}id")
-
     sums = queryset.exclude(status__in=[InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED]) \
         .aggregate(total=Sum("total_amount"), paid=Sum("amount_paid"))
-    paginator = Paginator(queryset, PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, PageNotAnInteger):
-        page = paginator.page(paginator.num_pages)
-
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
+    listing = sorted_page(request, queryset, sorts=LIST_SORTS, default="-issue_date",
+                          per_page=PER_PAGE)
     total = sums["total"] or 0
     return render(request, "invoices/list.html", {
-        "form": form, "page": page, "invoices": page.object_list, "sort": sort,
-        "query": query.urlencode(), "sort_query": sort_query.urlencode(),
+        "form": form, "invoices": listing["page"].object_list, **listing,
         "sum_total": total, "sum_due": total - (sums["paid"] or 0),
-        "open_statuses": OPEN_STATUSES,
     })
 
 

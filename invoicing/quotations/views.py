@@ -5,7 +5,6 @@ domain errors become form errors or messages."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
+from invoicing.core.pages import sorted_page
 from invoicing.invoices.forms import LineFormSet
 from invoicing.invoices.totals import summarize_stored
 from invoicing.invoices.views import formset_errors, header_errors, initial_lines
@@ -62,25 +62,10 @@ def quotation_list(request):
         if data.get("date_to"):
             queryset = queryset.filter(issue_date__lte=data["date_to"])
 
-    sort = request.GET.get("sort", "-issue_date")
-    field = sort.lstrip("-")
-    if field not in LIST_SORTS:
-        sort, field = "-issue_date", "issue_date"
-    direction = "-" if sort.startswith("-") else ""
-    queryset = queryset.order_by(f"{direction}{LIST_SORTS[field]}", f"{direction}id")
-
-    paginator = Paginator(queryset, PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, PageNotAnInteger):
-        page = paginator.page(paginator.num_pages)
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
+    listing = sorted_page(request, queryset, sorts=LIST_SORTS, default="-issue_date",
+                          per_page=PER_PAGE)
     return render(request, "quotations/list.html", {
-        "form": form, "page": page, "quotations": page.object_list, "sort": sort,
-        "query": query.urlencode(), "sort_query": sort_query.urlencode(),
+        "form": form, "quotations": listing["page"].object_list, **listing,
     })
 
 
