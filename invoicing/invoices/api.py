@@ -75,7 +75,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         return self.get_paginated_response(
-            self.paginate_queryset(selectors.InvoicePage(queryset)))
+            self.paginate_queryset(selectors.InvoicePage(self.workspace, queryset)))
 
     def retrieve(self, request, *args, **kwargs):
         # The route only matches digits (lookup_value_regex); the filter backends leave
