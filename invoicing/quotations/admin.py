@@ -80,3 +80,22 @@ class QuotationAdmin(WorkspaceScopedAdmin):
     @admin.action(description=_("Expire the selected quotations that are past their validity"))
     def expire_lapsed(self, request, queryset):
         self._each(request, queryset, services.quotation_expire, _("%(count)s expired."))
+
+
+@admin.register(QuotationLine)
+class QuotationLineAdmin(WorkspaceScopedAdmin):
+    """Lines change only through their quotation's form or API: read-only here."""
+
+    list_display = ["quotation", "position", "description", "quantity", "unit_price", "total",
+                    "workspace"]
+    search_fields = ["description", "quotation__document_number"]
+    list_select_related = ("workspace", "quotation")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in QuotationLine._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,8 +15,8 @@ def test_login_switch_workspace_and_create_api_key(page, staff, live_server):
     login(page, user.email, "secret-pass-123")
     assert page.locator("#workspace-switch").count() == 1
 
-    page.select_option("#workspace-switch", label="Beta Comercial SRL")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#workspace-switch", label="Beta Comercial SRL")
     assert page.locator("h1").first.inner_text() == "Beta Comercial SRL"
 
     page.goto("/settings/api-keys/")
