@@ -31,7 +31,7 @@ test: install
 	@scripts/services.sh
 	@scripts/browser.sh
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-	  $(PY) -m pytest -q $(PYTEST_ARGS)
+	  $(PY) -m pytest -q -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null
 
