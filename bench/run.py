@@ -803,7 +803,8 @@ def summary_lines(run_data: dict) -> list[str]:
         f"{fiscal['duplicates']} duplicates, {fiscal['gaps']} gaps, next number "
         f"{fiscal['next_number']}; other series: "
         + ", ".join(f"{s['series']} {s['numbers']:,} {'ok' if s['ok'] else 'FAILED'}"
-                    for s in g["series"] if s is not fiscal and s["numbers"]),
+                    for s in g["series"]
+                    if s["subtype_id"] != fiscal["subtype_id"] and s["numbers"]),
         f"Invoices created through the API in this run: {run_data['numbers_created']:,}; "
         f"Celery tasks queued on commit (to Redis, no worker running): "
         f"{run_data['tasks_queued']:,}.",
