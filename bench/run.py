@@ -596,9 +596,23 @@ def fiscal_next_number(seed) -> int:
 
 
 def run(cfg: Config) -> dict:
-    started = time.monotonic()
     media_root = tempfile.mkdtemp(prefix="bench-media-")
     workdir = Path(tempfile.mkdtemp(prefix="bench-wrk-"))
+    # Everything this run queues (the seed's two service-made invoices included) is removed
+    # from the broker at the end, whatever happens.
+    queued_before = broker_length(cfg.redis_url)
+    try:
+        run_data = _run(cfg, media_root, workdir)
+    finally:
+        queued = purge_broker(cfg.redis_url, queued_before)
+        shutil.rmtree(media_root, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+    run_data["tasks_queued"] = queued
+    return run_data
+
+
+def _run(cfg: Config, media_root: str, workdir: Path) -> dict:
+    started = time.monotonic()
     env = bench_environment(cfg, media_root)
     os.environ.update(env)
     import django
@@ -628,7 +642,6 @@ def run(cfg: Config) -> dict:
         vacuum()
     info = machine()
     rng = random.Random(8)
-    queued_before = broker_length(cfg.redis_url)
 
     server = Server(cfg, env, workdir / "gunicorn.log")
     log(f"Serving with gunicorn ({cfg.workers} {cfg.worker_class} workers"
@@ -688,7 +701,6 @@ def run(cfg: Config) -> dict:
     results["queries"] = query_counts(seed, detail_ids[0], cached[0], cold_pool[-1], bodies[0])
     results.update(render_timings(seed, cfg.render_runs))
     gapless = gapless_check(seed)
-    queued = purge_broker(cfg.redis_url, queued_before)
     run_data = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": "make bench" + ("" if cfg.invoices == 10_000 and not cfg.tiny
@@ -703,14 +715,12 @@ def run(cfg: Config) -> dict:
         "machine": info,
         "seed_seconds": None if reused else round(seed.seconds, 1),
         "numbers_created": fiscal_next_number(seed) - next_before,
-        "tasks_queued": queued,
+        "tasks_queued": None,  # filled in by run() once the broker is cleaned
         "measurements": results,
         "gapless": gapless,
         "elapsed_s": round(time.monotonic() - started, 1),
     }
     run_data["targets"] = evaluate_targets(run_data, previous_runs(cfg.output))
-    shutil.rmtree(media_root, ignore_errors=True)
-    shutil.rmtree(workdir, ignore_errors=True)
     return run_data
 
 
