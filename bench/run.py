@@ -93,9 +93,12 @@ class Config:
         return str(self.invoices)
 
 
-def _with_database(url: str, name: str) -> str:
+def _with_database(url: str, name: str, *, options: bool = True) -> str:
+    """`url` pointing at database `name`; its query string (Django `OPTIONS` for
+    dj-database-url) is kept for the app and dropped for our own maintenance connection."""
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}",
+                       parts.query if options else "", ""))
 
 
 def parse_args(argv: list[str] | None = None) -> Config:
@@ -145,7 +148,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
         workers=args.workers, worker_class=args.worker_class, threads=args.threads,
         concurrency=args.concurrency,
         database_url=_with_database(server, args.database_name),
-        admin_url=_with_database(server, "postgres"), database_name=args.database_name,
+        admin_url=_with_database(server, "postgres", options=False),
+        database_name=args.database_name,
         redis_url=redis_url, cache_prefix=args.cache_prefix, output=args.output,
         reuse_db=args.reuse_db, drop_db=args.drop_db, update_readme=args.update_readme,
         tiny=args.tiny, render_runs=(3, 1) if args.tiny else (15, 5), wrk=args.wrk,
