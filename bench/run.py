@@ -7,6 +7,7 @@ machine cancels out).
     python -m bench.run                          # 10,000 invoices, about 5 minutes
     python -m bench.run --invoices 1000000       # the 1M run (compares list p95 with 10k)
     python -m bench.run --tiny --output /tmp/r.json --database-name bench_tiny --drop-db
+    python -m bench.run --database-url 'postgres://…/postgres?server_side_binding=true'  # options
     python -m bench.run --reuse-db               # measure again without re-seeding
     python -m bench.run --update-readme          # also write README's "Performance" section
 
@@ -44,7 +45,6 @@ DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results.json"
 README = ROOT / "README.md"
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"
 
 # Targets: ratio of req/s to the no-database endpoint's (issue 8, "Where we want to be").
 TARGETS = {
@@ -78,7 +78,7 @@ class Config:
     database_url: str  # the bench database
     admin_url: str  # the server's maintenance database (to drop/create the bench one)
     database_name: str
-    redis_url: str
+    redis_url: str | None  # None: a private redis-server for the run
     cache_prefix: str
     output: Path
     reuse_db: bool
@@ -122,7 +122,9 @@ def parse_args(argv: list[str] | None = None) -> Config:
                         help="server to use (default: $DATABASE_URL's server, else local)")
     parser.add_argument("--database-name", default="invoicing_bench")
     parser.add_argument("--redis-url", default=None,
-                        help=f"broker and cache (default $BENCH_REDIS_URL or {DEFAULT_REDIS_URL})")
+                        help="broker and cache to use (default $BENCH_REDIS_URL, else a private "
+                        "redis-server started for the run, so no one else's worker sees its "
+                        "messages); the run removes the messages it queued")
     parser.add_argument("--cache-prefix", default="bench")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--reuse-db", action="store_true",
@@ -140,7 +142,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
     server = args.database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not server.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The bench needs PostgreSQL: set DATABASE_URL=postgres://…")
-    redis_url = args.redis_url or os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
+    redis_url = args.redis_url or os.environ.get("BENCH_REDIS_URL") or None
     return Config(
         invoices=invoices, seconds=seconds,
         ref_seconds=min(5.0, seconds) if not args.tiny else 1.0,
@@ -599,18 +601,62 @@ def fiscal_next_number(seed) -> int:
     return DocumentSubtype.objects.get(pk=seed.fiscal_subtype_id).next_number
 
 
+class PrivateRedis:
+    """A throw-away redis-server on a free loopback port: the bench's broker and cache, so
+    the tasks it queues never reach a worker of the test suite or of anyone else."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> PrivateRedis:
+        server = shutil.which("redis-server")
+        if server is None:
+            raise SystemExit("redis-server is not installed: install it, or pass --redis-url.")
+        self.process = subprocess.Popen(
+            [server, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError("the private redis-server did not start") from None
+                time.sleep(0.1)
+        client.close()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
 def run(cfg: Config) -> dict:
     media_root = tempfile.mkdtemp(prefix="bench-media-")
     workdir = Path(tempfile.mkdtemp(prefix="bench-wrk-"))
-    # Everything this run queues (the seed's two service-made invoices included) is removed
-    # from the broker at the end, whatever happens.
-    queued_before = broker_length(cfg.redis_url)
-    try:
-        run_data = _run(cfg, media_root, workdir)
-    finally:
-        queued = purge_broker(cfg.redis_url, queued_before)
-        shutil.rmtree(media_root, ignore_errors=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with contextlib.ExitStack() as stack:
+        if cfg.redis_url is None:
+            cfg.redis_url = stack.enter_context(PrivateRedis()).url
+        # Everything this run queues (the seed's two service-made invoices included) is
+        # removed from the broker at the end, whatever happens.
+        queued_before = broker_length(cfg.redis_url)
+        try:
+            run_data = _run(cfg, media_root, workdir)
+        finally:
+            queued = purge_broker(cfg.redis_url, queued_before)
+            shutil.rmtree(media_root, ignore_errors=True)
+            shutil.rmtree(workdir, ignore_errors=True)
     run_data["tasks_queued"] = queued
     return run_data
 
