@@ -14,9 +14,10 @@ then subtype, everywhere, so two services never deadlock):
         invoice.ncf_valid_until = allocated.valid_until
         invoice.save()
 
-- it locks the subtype row (`SELECT … FOR UPDATE`; on SQLite the IMMEDIATE transaction
-  already holds the write lock), so concurrent callers queue instead of racing;
-- it checks, under that lock, that the subtype is active and, for a fiscal (NCF) series,
+- it advances the counter with one conditional `UPDATE … RETURNING`, which takes the row
+  lock (on SQLite the IMMEDIATE transaction already holds the write lock), so concurrent
+  callers queue instead of racing;
+- it checks, in that same statement, that the subtype is active and, for a fiscal (NCF) series,
   that it has an authorised range, that the range is not used up and that `on_date` is not
   after the range's expiry; otherwise it raises `NumberingRefused` (a `Conflict`, 409 in the
   API) whose message names the series and says what to do, with a stable `code`:
@@ -97,6 +98,48 @@ def check_can_issue(subtype: DocumentSubtype, on_date: datetime.date) -> None:
             code="ncf_range_expired")
 
 
+_SUBTYPE_COLUMNS = ("id", "workspace_id", "name", "document_type", "ncf_type", "prefix",
+                    "padding", "range_start", "next_number", "range_end", "valid_until",
+                    "is_active")
+
+
+def _advance_if_issuable(*, workspace_id: int, subtype_id: int,
+                         on_date: datetime.date) -> DocumentSubtype | None:
+    """One statement: advance the counter if, and only if, the series may issue on `on_date`,
+    and return the row as it now stands. The UPDATE takes the row lock itself, and PostgreSQL
+    re-checks the conditions on the latest row version after waiting for it, so concurrent
+    callers queue and each gets the next number; SQLite's IMMEDIATE transaction already
+    holds the write lock."""
+    connection = transaction.get_connection()
+    opts = DocumentSubtype._meta
+    qn = connection.ops.quote_name
+
+    def col(name: str) -> str:
+        return qn(opts.get_field(name).column)
+
+    returning = ", ".join(qn(opts.get_field(n.removesuffix("_id")).column)
+                          for n in _SUBTYPE_COLUMNS)
+    sql = (
+        f"UPDATE {qn(opts.db_table)} SET {col('next_number')} = {col('next_number')} + 1 "
+        f"WHERE {col('id')} = %s AND {col('workspace')} = %s AND {col('is_active')} = %s "
+        f"AND ({col('ncf_type')} IS NULL OR ({col('range_end')} IS NOT NULL "
+        f"AND {col('next_number')} <= {col('range_end')} "
+        f"AND ({col('valid_until')} IS NULL OR {col('valid_until')} >= %s))) "
+        f"RETURNING {returning}"
+    )
+    params = [subtype_id, workspace_id, True, connection.ops.adapt_datefield_value(on_date)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip(_SUBTYPE_COLUMNS, row, strict=True))
+    if isinstance(values["valid_until"], str):  # SQLite hands dates back as text
+        values["valid_until"] = datetime.date.fromisoformat(values["valid_until"])
+    values["is_active"] = bool(values["is_active"])
+    return DocumentSubtype(**values)
+
+
 def allocate_number(*, workspace_id: int, subtype_id: int,
                     on_date: datetime.date) -> AllocatedNumber:
     """Take the next number of a subtype inside the caller's transaction (see the module
@@ -104,18 +147,25 @@ def allocate_number(*, workspace_id: int, subtype_id: int,
     when the series cannot issue on `on_date`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside the document's transaction")
-    subtype = (DocumentSubtype.objects.select_for_update()
-               .filter(workspace_id=workspace_id, pk=subtype_id).first())
-    if subtype is None:
-        raise NotFound(_("Document type not found."))
-    check_can_issue(subtype, on_date)
-    sequence = subtype.next_number
-    DocumentSubtype.objects.filter(pk=subtype.pk).update(next_number=sequence + 1)
-    subtype.next_number = sequence + 1
-    return AllocatedNumber(
-        subtype=subtype, sequence=sequence, document_number=subtype.format_number(sequence),
-        valid_until=subtype.valid_until if subtype.is_fiscal else None,
-    )
+    for _attempt in range(2):
+        subtype = _advance_if_issuable(workspace_id=workspace_id, subtype_id=subtype_id,
+                                       on_date=on_date)
+        if subtype is not None:
+            sequence = subtype.next_number - 1
+            return AllocatedNumber(
+                subtype=subtype, sequence=sequence,
+                document_number=subtype.format_number(sequence),
+                valid_until=subtype.valid_until if subtype.is_fiscal else None,
+            )
+        # Refused (or not found): read the row under its lock to say exactly why.
+        current = (DocumentSubtype.objects.select_for_update()
+                   .filter(workspace_id=workspace_id, pk=subtype_id).first())
+        if current is None:
+            raise NotFound(_("Document type not found."))
+        check_can_issue(current, on_date)
+        # The series changed between the two statements (a new range was entered): retry.
+    raise NumberingRefused(_("The document type could not issue a number; try again."),
+                           code="numbering_busy")
 
 
 # --- Warnings ahead of time --------------------------------------------------------------

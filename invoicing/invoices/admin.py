@@ -137,4 +137,5 @@ class InvoiceLineAdmin(WorkspaceScopedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Only as part of deleting their draft invoice (the admin checks each line).
+        return obj is not None and obj.invoice.status == "draft"

@@ -203,9 +203,13 @@ class Invoice(AbstractDocumentTotals):
                                     name="invoice_unique_number"),
             models.CheckConstraint(condition=Q(due_date__gte=F("issue_date")),
                                    name="invoice_due_after_issue"),
+            # Exact on PostgreSQL (every figure has 2 decimals, so the difference is a
+            # whole number of cents); the half-cent margin absorbs SQLite's float arithmetic.
             models.CheckConstraint(
-                condition=Q(total_amount=F("subtotal_amount") - F("discount_amount")
-                            + F("tax_amount")),
+                condition=Q(total_amount__gt=F("subtotal_amount") - F("discount_amount")
+                            + F("tax_amount") - Decimal("0.005"))
+                & Q(total_amount__lt=F("subtotal_amount") - F("discount_amount")
+                    + F("tax_amount") + Decimal("0.005")),
                 name="invoice_total_adds_up"),
             models.CheckConstraint(condition=Q(amount_paid__gte=0)
                                    & Q(amount_paid__lte=F("total_amount")),

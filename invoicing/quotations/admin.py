@@ -98,4 +98,5 @@ class QuotationLineAdmin(WorkspaceScopedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Only as part of deleting their draft quotation (the admin checks each line).
+        return obj is not None and obj.quotation.status == "draft"

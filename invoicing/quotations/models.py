@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
@@ -65,9 +66,13 @@ class Quotation(AbstractDocumentTotals):
                                     name="quotation_unique_number"),
             models.CheckConstraint(condition=Q(valid_until__gte=F("issue_date")),
                                    name="quotation_valid_after_issue"),
+            # Exact on PostgreSQL (every figure has 2 decimals, so the difference is a
+            # whole number of cents); the half-cent margin absorbs SQLite's float arithmetic.
             models.CheckConstraint(
-                condition=Q(total_amount=F("subtotal_amount") - F("discount_amount")
-                            + F("tax_amount")),
+                condition=Q(total_amount__gt=F("subtotal_amount") - F("discount_amount")
+                            + F("tax_amount") - Decimal("0.005"))
+                & Q(total_amount__lt=F("subtotal_amount") - F("discount_amount")
+                    + F("tax_amount") + Decimal("0.005")),
                 name="quotation_total_adds_up"),
         ]
         indexes = [

@@ -62,3 +62,10 @@ def test_add_salesman_in_admin_needs_a_workspace(admin_client, workspace):
     from invoicing.invoices.models import Salesman
 
     assert Salesman.objects.get(name="Pedro").workspace == workspace
+
+
+def test_a_draft_with_lines_can_be_deleted_in_admin(admin_client, workspace):
+    draft = make_invoice(workspace, draft=True)
+    admin_client.post(reverse("admin:invoices_invoice_delete", args=[draft.pk]),
+                      {"post": "yes"})
+    assert not Invoice.objects.filter(pk=draft.pk).exists()
