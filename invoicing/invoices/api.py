@@ -26,6 +26,7 @@ from .serializers import (
     InvoiceSerializer,
     PaymentInputSerializer,
     PaymentSerializer,
+    invoice_data,
 )
 
 
@@ -75,7 +76,8 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         return self.get_paginated_response(
-            self.paginate_queryset(selectors.InvoicePage(self.workspace, queryset)))
+            self.paginate_queryset(selectors.InvoicePage(self.workspace, queryset,
+                                                         params=request.query_params)))
 
     def retrieve(self, request, *args, **kwargs):
         # The route only matches digits (lookup_value_regex); the filter backends leave
@@ -95,7 +97,8 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
         serializer.is_valid(raise_exception=True)
         invoice = services.invoice_create(workspace=self.workspace, actor=request.user,
                                           **serializer.service_kwargs())
-        return self._render(invoice, status.HTTP_201_CREATED)
+        # The service hands back the invoice with everything it wrote: no read needed.
+        return Response(invoice_data(invoice), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         invoice = self.get_object()

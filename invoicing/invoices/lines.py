@@ -46,9 +46,10 @@ class PricedLine:
             "position": self.position,
             "product": self.product,
             "description": self.description,
-            "quantity": self.quantity,
-            "unit_price": self.unit_price,
-            "discount": self.discount,
+            # Stored precision, so the row in memory renders exactly as it reads back.
+            "quantity": quantize_quantity(self.quantity),
+            "unit_price": quantize_money(self.unit_price),
+            "discount": quantize_money(self.discount),
             "discount_type": self.discount_type,
             "taxes": [tax.as_json() for tax in self.figures.taxes],
             "subtotal": self.figures.subtotal,

@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from invoicing.core import count_cache
 from invoicing.core.api.prepared import PreparedQuery
 from workspaces.models import Workspace
 
@@ -165,12 +166,16 @@ class InvoicePage:
     objects: the count runs on the plain filtered queryset (no joins), the slice through
     `invoices_data`."""
 
-    def __init__(self, workspace: Workspace | int, queryset: QuerySet[Invoice]):
+    def __init__(self, workspace: Workspace | int, queryset: QuerySet[Invoice], params=None):
         self.workspace = workspace
         self.queryset = queryset
+        self.params = params
 
     def count(self) -> int:
-        return self.queryset.count()
+        if self.params is None:
+            return self.queryset.count()
+        return count_cache.count("invoices", _workspace_id(self.workspace), self.params,
+                                 self.queryset.count)
 
     def __getitem__(self, index):
         if not isinstance(index, slice):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.contacts.models import Contact
+from invoicing.core import count_cache
 from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.core.money import ZERO, quantize_money
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
@@ -131,6 +132,7 @@ def _lock(invoice: Invoice | int) -> Invoice:
 def _after_commit(invoice: Invoice, *, stock: bool) -> None:
     from . import tasks
 
+    count_cache.bump("invoices", invoice.workspace_id)
     invoice_id = invoice.pk
     if stock:
         transaction.on_commit(lambda: tasks.sync_invoice_stock.delay(invoice_id))
@@ -185,8 +187,9 @@ def _fix_exchange_rate(invoice: Invoice) -> None:
     invoice.exchange_rate = exchange_rate_on(currency=invoice.currency, on=invoice.issue_date)
 
 
-def _issue_locked(invoice: Invoice, actor: Any) -> None:
-    """Draft → issued, inside the caller's transaction, the invoice row already locked."""
+def _issue_locked(invoice: Invoice, *, moves_stock: bool) -> None:
+    """Draft → issued, inside the caller's transaction, the invoice row locked (or not yet
+    written); the caller saves. `moves_stock`: a line's product tracks inventory."""
     _fix_exchange_rate(invoice)
     _check_buyer_identity(invoice)
     allocated = allocate_number(workspace_id=invoice.workspace_id,
@@ -198,7 +201,22 @@ def _issue_locked(invoice: Invoice, actor: Any) -> None:
     _freeze_identities(invoice)
     invoice.status = status_for(invoice.total_amount, invoice.amount_paid)
     invoice.issued_at = timezone.now()
-    invoice.stock_revision += 1
+    if moves_stock:
+        invoice.stock_revision += 1
+
+
+def _moves_stock(priced: Sequence[line_pricing.PricedLine]) -> bool:
+    return any(line.product is not None and line.product.tracks_inventory for line in priced)
+
+
+def _prime_caches(invoice: Invoice, lines: list[InvoiceLine], salesmen: list[Salesman]) -> None:
+    """Give a freshly written invoice the related rows it was written with, so rendering it
+    for the response needs no query (the same caches a prefetching read would fill)."""
+    invoice._prefetched_objects_cache = {
+        "lines": lines, "payments": [],
+        "salesmen": sorted(salesmen, key=lambda s: (s.name, s.pk)),
+    }
+    Invoice.quotation.related.set_cached_value(invoice, None)
 
 
 # --- Invoices -------------------------------------------------------------------------------
@@ -240,24 +258,23 @@ def invoice_create(
     invoice.tax_amount, invoice.total_amount = figures.tax, figures.total
     _fix_exchange_rate(invoice)
     if not draft:
-        # Check before any row is written, so a refused issue leaves nothing behind.
-        _check_buyer_identity(invoice)
+        # Numbered before the row is written: one INSERT, and a refused issue (buyer
+        # identity, an exhausted or expired range) leaves nothing behind.
+        _issue_locked(invoice, moves_stock=_moves_stock(priced))
     invoice.save()
-    InvoiceLine.objects.bulk_create([
+    lines = InvoiceLine.objects.bulk_create([
         InvoiceLine(workspace_id=workspace.pk, invoice=invoice, **line.model_fields())
         for line in priced
     ])
     if salesmen:
         invoice.salesmen.set(salesmen)
-    if not draft:
-        _issue_locked(invoice, actor)
-        invoice.save()
+    _prime_caches(invoice, lines, salesmen)
     activity_record(workspace=workspace, actor=actor,
                     verb="created" if draft else "issued", target=invoice,
                     description=_("Draft created") if draft
                     else _("Issued as %(number)s") % {"number": invoice.document_number},
                     data={"total": str(invoice.total_amount)})
-    _after_commit(invoice, stock=not draft)
+    _after_commit(invoice, stock=invoice.stock_revision > 0)
     return invoice
 
 
@@ -270,11 +287,13 @@ def invoice_issue(*, invoice: Invoice, actor: Any) -> Invoice:
     if not invoice.contact.is_active:
         raise InvalidInput(_("The contact %(name)s is inactive.")
                            % {"name": invoice.contact.name}, field="contact_id")
-    _issue_locked(invoice, actor)
+    moves_stock = InvoiceLine.objects.filter(invoice=invoice,
+                                             product__tracks_inventory=True).exists()
+    _issue_locked(invoice, moves_stock=moves_stock)
     invoice.save()
     activity_record(workspace=invoice.workspace, actor=actor, verb="issued", target=invoice,
                     description=_("Issued as %(number)s") % {"number": invoice.document_number})
-    _after_commit(invoice, stock=True)
+    _after_commit(invoice, stock=moves_stock)
     return invoice
 
 
@@ -335,9 +354,12 @@ def invoice_update(*, invoice: Invoice, actor: Any, **changes: Any) -> Invoice:
             setattr(invoice, name, changes[name] or "")
 
     lines_changed = "items" in changes
+    moves_stock = False
     if lines_changed:
         priced = line_pricing.resolve_lines(workspace_id=workspace.pk, items=changes["items"])
         _write_lines(invoice, priced)
+        # Stock follows when the new lines track inventory or the old ones did.
+        moves_stock = _moves_stock(priced) or invoice.stock_revision > 0
     if salesmen is not None:
         invoice.salesmen.set(salesmen)
 
@@ -346,7 +368,7 @@ def invoice_update(*, invoice: Invoice, actor: Any, **changes: Any) -> Invoice:
         _check_buyer_identity(invoice)
         _freeze_identities(invoice)
         invoice.status = status_for(invoice.total_amount, invoice.amount_paid)
-        if lines_changed:
+        if moves_stock:
             invoice.stock_revision += 1
     else:
         _fix_exchange_rate(invoice)
@@ -354,7 +376,7 @@ def invoice_update(*, invoice: Invoice, actor: Any, **changes: Any) -> Invoice:
     activity_record(workspace=workspace, actor=actor, verb="updated", target=invoice,
                     description=_("Lines changed") if lines_changed else _("Details changed"),
                     data={"fields": sorted(changes)})
-    _after_commit(invoice, stock=issued and lines_changed)
+    _after_commit(invoice, stock=issued and moves_stock)
     return invoice
 
 
@@ -368,6 +390,7 @@ def invoice_delete(*, invoice: Invoice, actor: Any) -> None:
     activity_record(workspace=invoice.workspace, actor=actor, verb="deleted", target=invoice,
                     description=_("Draft deleted"))
     invoice.salesmen.clear()
+    count_cache.bump("invoices", invoice.workspace_id)
     draft_id = invoice.pk
     invoice.delete()
     invoice.pk = draft_id  # the preview PDFs of the draft go once the delete is committed
@@ -400,13 +423,15 @@ def invoice_cancel(*, invoice: Invoice, actor: Any, reason_code: str,
     invoice.cancel_reason_code = reason_code
     invoice.cancel_reason = (reason or "").strip()
     invoice.cancelled_at = timezone.now()
-    invoice.stock_revision += 1
+    moves_stock = invoice.stock_revision > 0  # it sold tracked goods: they come back
+    if moves_stock:
+        invoice.stock_revision += 1
     invoice.save()
     activity_record(workspace=invoice.workspace, actor=actor, verb="cancelled", target=invoice,
                     description=_("Cancelled (608 code %(code)s) %(reason)s")
                     % {"code": reason_code, "reason": invoice.cancel_reason},
                     data={"reason_code": reason_code})
-    _after_commit(invoice, stock=True)
+    _after_commit(invoice, stock=moves_stock)
     return invoice
 
 

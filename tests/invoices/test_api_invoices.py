@@ -516,3 +516,23 @@ class TestIdempotency:
         url = f"{URL}/{other['id']}/cancel"
         assert api.post(url, cancel, format="json", HTTP_IDEMPOTENCY_KEY="c").status_code == 200
         assert api.post(url, cancel, format="json", HTTP_IDEMPOTENCY_KEY="c").status_code == 200
+
+
+def test_create_answers_exactly_what_a_read_answers(api, workspace):
+    """The create response is rendered from memory; it must match the stored invoice."""
+    from tests.factories import SalesmanFactory
+    from workspaces.models import Currency
+
+    zeta = SalesmanFactory(workspace=workspace, name="Zoila")
+    alba = SalesmanFactory(workspace=workspace, name="Alba")
+    item = product(workspace, price="19.99", taxes=("ITBIS 16%",), tracks_inventory=True)
+    usd = Currency.objects.get(workspace=workspace, code="USD")
+    created = api.post(URL, body(workspace, currency_id=usd.pk, salesman_ids=[zeta.pk, alba.pk],
+                                 items=[{"product_id": item.pk, "quantity": 1.5,
+                                         "discount": 10, "discount_type": "percentage"},
+                                        {"description": "Flete", "quantity": "2",
+                                         "unit_price": 7, "tax_ids": []}]),
+                       format="json")
+    assert created.status_code == 201
+    assert created.json() == api.get(f"{URL}/{created.json()['id']}").json()
+    assert [s["name"] for s in created.json()["salesmen"]] == ["Alba", "Zoila"]
