@@ -64,7 +64,7 @@ def salesman_update(*, salesman: Salesman, actor: Any, **fields: Any) -> Salesma
 def salesman_delete(*, salesman: Salesman, actor: Any) -> None:
     """A salesman on any document is deactivated, never deleted (409)."""
     if salesman.invoices.exists() or salesman.quotations.exists():
-        raise Conflict(_("%(name)s is on documents; deactivate them instead.")
+        raise Conflict(_("%(name)s is on documents; deactivate the salesman instead.")
                        % {"name": salesman.name}, code="in_use")
     activity_record(workspace=salesman.workspace, actor=actor, verb="deleted", target=salesman,
                     description=salesman.name)
