@@ -88,7 +88,8 @@ def test_the_numbers_issued_under_load_have_no_gaps_or_repeats(tiny_run):
 
 
 def test_tasks_go_to_the_broker_not_inline(tiny_run):
-    """The production shape: each issued invoice queues its stock and PDF tasks on commit."""
+    """The production shape: each issued invoice queues its PDF render on commit (and its
+    stock task when a line tracks inventory), to the broker rather than inline."""
     _completed, output = tiny_run
     latest = json.loads(output.read_text())["latest"]
-    assert latest["tasks_queued"] >= 2 * latest["numbers_created"] > 0
+    assert latest["tasks_queued"] >= latest["numbers_created"] > 0
