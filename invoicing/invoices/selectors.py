@@ -36,6 +36,21 @@ def invoice_search(queryset: QuerySet[Invoice], text: str) -> QuerySet[Invoice]:
     return queryset.filter(Q(document_number__icontains=text) | Q(contact__name__icontains=text))
 
 
+def filter_documents(queryset: QuerySet, data: dict, *, search) -> QuerySet:
+    """The list pages' filters shared by invoices and quotations: text search, status,
+    customer and an issue-date range (from a filter form's cleaned data)."""
+    queryset = search(queryset, data.get("q") or "")
+    if data.get("status"):
+        queryset = queryset.filter(status=data["status"])
+    if data.get("contact"):
+        queryset = queryset.filter(contact=data["contact"])
+    if data.get("date_from"):
+        queryset = queryset.filter(issue_date__gte=data["date_from"])
+    if data.get("date_to"):
+        queryset = queryset.filter(issue_date__lte=data["date_to"])
+    return queryset
+
+
 def payment_queryset(workspace: Workspace | int) -> QuerySet[Payment]:
     return Payment.objects.for_workspace(workspace)
 

@@ -23,7 +23,7 @@ from . import services
 from .forms import CancelForm, InvoiceFilterForm, InvoiceHeaderForm, LineFormSet, PaymentForm
 from .lines import price_items
 from .models import Invoice, InvoiceStatus, Payment
-from .selectors import invoice_queryset, invoice_search
+from .selectors import filter_documents, invoice_queryset, invoice_search
 from .totals import summarize, summarize_stored
 
 LIST_SORTS = {
@@ -51,17 +51,8 @@ def invoice_list(request):
     queryset = (Invoice.objects.for_workspace(request.workspace)
                 .select_related("contact", "currency"))
     if form.is_valid():
-        data = form.cleaned_data
-        queryset = invoice_search(queryset, data.get("q") or "")
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("contact"):
-            queryset = queryset.filter(contact=data["contact"])
-        if data.get("date_from"):
-            queryset = queryset.filter(issue_date__gte=data["date_from"])
-        if data.get("date_to"):
-            queryset = queryset.filter(issue_date__lte=data["date_to"])
-        if data.get("overdue"):
+        queryset = filter_documents(queryset, form.cleaned_data, search=invoice_search)
+        if form.cleaned_data.get("overdue"):
             queryset = queryset.overdue()
 
     sums = queryset.exclude(status__in=[InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED]) \

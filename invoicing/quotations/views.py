@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from invoicing.core.errors import DomainError
 from invoicing.core.pages import sorted_page
 from invoicing.invoices.forms import LineFormSet
+from invoicing.invoices.selectors import filter_documents
 from invoicing.invoices.totals import summarize_stored
 from invoicing.invoices.views import formset_errors, header_errors, initial_lines
 from workspaces.decorators import workspace_required
@@ -51,16 +52,7 @@ def quotation_list(request):
     queryset = (Quotation.objects.for_workspace(request.workspace)
                 .select_related("contact", "currency", "invoice"))
     if form.is_valid():
-        data = form.cleaned_data
-        queryset = quotation_search(queryset, data.get("q") or "")
-        if data.get("status"):
-            queryset = queryset.filter(status=data["status"])
-        if data.get("contact"):
-            queryset = queryset.filter(contact=data["contact"])
-        if data.get("date_from"):
-            queryset = queryset.filter(issue_date__gte=data["date_from"])
-        if data.get("date_to"):
-            queryset = queryset.filter(issue_date__lte=data["date_to"])
+        queryset = filter_documents(queryset, form.cleaned_data, search=quotation_search)
 
     listing = sorted_page(request, queryset, sorts=LIST_SORTS, default="-issue_date",
                           per_page=PER_PAGE)
