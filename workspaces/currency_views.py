@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
+from invoicing.core.pages import run_action
 
 from . import services
 from .decorators import workspace_required
@@ -144,24 +146,19 @@ def currency_rate_add(request, pk):
 @require_POST
 def currency_make_default(request, pk):
     currency = _currency(request, pk)
-    try:
-        services.currency_make_default(currency=currency, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(code)s is now the default currency; the other rates "
-                                    "were restated against it.") % {"code": currency.code})
-    return redirect("workspaces:currency_detail", pk=currency.pk)
+    return run_action(
+        request, lambda: services.currency_make_default(currency=currency, actor=request.user),
+        success=_("%(code)s is now the default currency; the other rates were restated "
+                  "against it.") % {"code": currency.code},
+        done=reverse("workspaces:currency_detail", args=[currency.pk]))
 
 
 @workspace_required(FISCAL)
 @require_POST
 def currency_delete(request, pk):
     currency = _currency(request, pk)
-    try:
-        services.currency_delete(currency=currency, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("workspaces:currency_detail", pk=currency.pk)
-    messages.success(request, _("%(code)s deleted.") % {"code": currency.code})
-    return redirect("workspaces:currency_list")
+    return run_action(
+        request, lambda: services.currency_delete(currency=currency, actor=request.user),
+        success=_("%(code)s deleted.") % {"code": currency.code},
+        done=reverse("workspaces:currency_list"),
+        failed=reverse("workspaces:currency_detail", args=[currency.pk]))

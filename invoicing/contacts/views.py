@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError, InvalidInput
+from invoicing.core.pages import run_action
 from workspaces.decorators import workspace_required
 from workspaces.roles import READ, SELL
 from workspaces.services import activity_for
@@ -113,13 +114,11 @@ def contact_set_active(request, pk):
 @require_POST
 def contact_delete(request, pk):
     contact = _get_contact(request, pk)
-    try:
-        services.contact_delete(contact=contact, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(reverse("contacts:detail", kwargs={"pk": contact.pk}) + "?in_use=1")
-    messages.success(request, _("Contact %(name)s deleted.") % {"name": contact.name})
-    return redirect("contacts:list")
+    return run_action(
+        request, lambda: services.contact_delete(contact=contact, actor=request.user),
+        success=_("Contact %(name)s deleted.") % {"name": contact.name},
+        done=reverse("contacts:list"),
+        failed=reverse("contacts:detail", kwargs={"pk": contact.pk}) + "?in_use=1")
 
 
 @workspace_required(SELL)

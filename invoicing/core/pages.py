@@ -1,10 +1,17 @@
-"""Shared plumbing for list pages: `?sort=` over allowed columns and `?page=` pagination,
-with the query strings the templates need to keep filters across links."""
+"""Shared plumbing for pages: sorted, paginated lists (`?sort=`, `?page=`, with the query
+strings the templates need to keep filters across links) and POST actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+
+from invoicing.core.errors import DomainError
 
 
 def sorted_page(request, queryset: QuerySet, *, sorts: dict[str, str], default: str,
@@ -25,3 +32,16 @@ def sorted_page(request, queryset: QuerySet, *, sorts: dict[str, str], default: 
     sort_query.pop("sort", None)
     return {"page": page, "sort": sort, "query": query.urlencode(),
             "sort_query": sort_query.urlencode()}
+
+
+def run_action(request, action: Callable[[], object], *, success: str, done: str,
+               failed: str | None = None) -> HttpResponseRedirect:
+    """A page's POST action: run the service; a domain error becomes an error message and
+    nothing else happens. Redirects to `done`, or to `failed` (default `done`) on error."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(failed or done)
+    messages.success(request, success)
+    return redirect(done)

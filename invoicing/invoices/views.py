@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
-from invoicing.core.pages import sorted_page
+from invoicing.core.pages import run_action, sorted_page
 from invoicing.products.models import Product
 from workspaces.decorators import workspace_required
 from workspaces.models import Currency
@@ -285,13 +285,8 @@ def invoice_detail(request, pk):
 
 
 def _run(request, pk, action, success):
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect("invoices:detail", pk=pk)
+    return run_action(request, action, success=success,
+                      done=reverse("invoices:detail", args=[pk]))
 
 
 @workspace_required(SELL)
@@ -318,13 +313,10 @@ def invoice_cancel_view(request, pk):
 @require_POST
 def invoice_delete_view(request, pk):
     invoice = _get_invoice(request, pk)
-    try:
-        services.invoice_delete(invoice=invoice, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("invoices:detail", pk=pk)
-    messages.success(request, _("Draft deleted."))
-    return redirect("invoices:list")
+    return run_action(request, lambda: services.invoice_delete(invoice=invoice,
+                                                               actor=request.user),
+                      success=_("Draft deleted."), done=reverse("invoices:list"),
+                      failed=reverse("invoices:detail", args=[pk]))
 
 
 @workspace_required(SELL)

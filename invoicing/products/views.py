@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
+from invoicing.core.pages import run_action
 from workspaces.decorators import workspace_required
 from workspaces.models import Currency
 from workspaces.roles import READ, SELL
@@ -151,10 +152,8 @@ def product_set_active(request, pk):
 @require_POST
 def product_delete(request, pk):
     product = _get_product(request, pk)
-    try:
-        services.product_delete(product=product, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(reverse("products:detail", kwargs={"pk": product.pk}) + "?in_use=1")
-    messages.success(request, _("Product %(sku)s deleted.") % {"sku": product.sku})
-    return redirect("products:list")
+    return run_action(
+        request, lambda: services.product_delete(product=product, actor=request.user),
+        success=_("Product %(sku)s deleted.") % {"sku": product.sku},
+        done=reverse("products:list"),
+        failed=reverse("products:detail", kwargs={"pk": product.pk}) + "?in_use=1")

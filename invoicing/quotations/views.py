@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
-from invoicing.core.pages import sorted_page
+from invoicing.core.pages import run_action, sorted_page
 from invoicing.invoices.forms import LineFormSet
 from invoicing.invoices.selectors import filter_documents
 from invoicing.invoices.totals import summarize_stored
@@ -182,13 +182,8 @@ def quotation_detail(request, pk):
 
 
 def _run(request, pk, action, success):
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect("quotations:detail", pk=pk)
+    return run_action(request, action, success=success,
+                      done=reverse("quotations:detail", args=[pk]))
 
 
 @workspace_required(SELL)
@@ -245,13 +240,10 @@ def quotation_convert_view(request, pk):
 @require_POST
 def quotation_delete_view(request, pk):
     quotation = _get_quotation(request, pk)
-    try:
-        services.quotation_delete(quotation=quotation, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("quotations:detail", pk=pk)
-    messages.success(request, _("Draft quotation deleted."))
-    return redirect("quotations:list")
+    return run_action(request, lambda: services.quotation_delete(quotation=quotation,
+                                                                 actor=request.user),
+                      success=_("Draft quotation deleted."), done=reverse("quotations:list"),
+                      failed=reverse("quotations:detail", args=[pk]))
 
 
 @workspace_required(READ)
