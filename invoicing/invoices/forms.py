@@ -46,6 +46,19 @@ class DocumentHeaderForm(forms.Form):
         self.fields["salesmen"].queryset = Salesman.objects.for_workspace(workspace).active()
         self.fields["issue_date"].initial = timezone.localdate()
 
+    def service_kwargs(self) -> dict:
+        """The header as the document services take it."""
+        data = self.cleaned_data
+        return {
+            "contact_id": data["contact"].pk,
+            "document_subtype_id": data["document_subtype"].pk,
+            "issue_date": data["issue_date"],
+            "currency_id": data["currency"].pk if data.get("currency") else None,
+            "payment_term": data.get("payment_term", ""),
+            "notes": data.get("notes", ""),
+            "salesman_ids": [s.pk for s in data.get("salesmen") or []],
+        }
+
 
 class InvoiceHeaderForm(DocumentHeaderForm):
     due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT, required=False,
@@ -55,17 +68,7 @@ class InvoiceHeaderForm(DocumentHeaderForm):
                    "payment_term", "salesmen", "notes"]
 
     def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "contact_id": data["contact"].pk,
-            "document_subtype_id": data["document_subtype"].pk,
-            "issue_date": data["issue_date"],
-            "due_date": data.get("due_date"),
-            "currency_id": data["currency"].pk if data.get("currency") else None,
-            "payment_term": data.get("payment_term", ""),
-            "notes": data.get("notes", ""),
-            "salesman_ids": [s.pk for s in data.get("salesmen") or []],
-        }
+        return {**super().service_kwargs(), "due_date": self.cleaned_data.get("due_date")}
 
 
 class LineForm(forms.Form):

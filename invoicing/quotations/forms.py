@@ -39,17 +39,7 @@ class QuotationHeaderForm(DocumentHeaderForm):
                 workspace).filter(document_type=DocumentType.QUOTATION)
 
     def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "contact_id": data["contact"].pk,
-            "document_subtype_id": data["document_subtype"].pk,
-            "issue_date": data["issue_date"],
-            "valid_until": data.get("valid_until"),
-            "currency_id": data["currency"].pk if data.get("currency") else None,
-            "payment_term": data.get("payment_term", ""),
-            "notes": data.get("notes", ""),
-            "salesman_ids": [s.pk for s in data.get("salesmen") or []],
-        }
+        return {**super().service_kwargs(), "valid_until": self.cleaned_data.get("valid_until")}
 
 
 class InvoiceSeriesField(forms.ModelChoiceField):
