@@ -1,9 +1,8 @@
 import django_filters
-from django.utils import timezone
 
 from invoicing.core.api.filtering import BooleanFilter
 
-from .models import OPEN_STATUSES, Invoice, InvoiceStatus, Payment, PaymentMethod
+from .models import Invoice, InvoiceStatus, Payment, PaymentMethod
 from .selectors import invoice_search
 
 
@@ -28,10 +27,7 @@ class InvoiceFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        today = timezone.localdate()
-        if value:
-            return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=today)
-        return queryset.exclude(status__in=OPEN_STATUSES, due_date__lt=today)
+        return queryset.overdue() if value else queryset.not_overdue()
 
     def filter_q(self, queryset, name, value):
         return invoice_search(queryset, value)
