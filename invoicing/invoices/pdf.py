@@ -31,7 +31,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from celery import shared_task
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
@@ -40,7 +39,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError as KombuOperationalError
 from PIL import Image
 
 from invoicing.contacts.identity import format_tax_id
@@ -657,8 +655,6 @@ def _invoice_for_render(invoice_id: int) -> Invoice | None:
             .filter(pk=invoice_id).first())
 
 
-@shared_task(name="invoices.render_pdf", acks_late=True, reject_on_worker_lost=True,
-             ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def render_invoice_pdf(invoice_id: int, force: bool = False) -> str | None:
     """Store the invoice's current PDF; its storage name, or None if the invoice is gone.
     Idempotent: the file name is the content's hash, so a second run (a redelivered message,
@@ -670,16 +666,10 @@ def render_invoice_pdf(invoice_id: int, force: bool = False) -> str | None:
     return name
 
 
-def queue_invoice_pdf(invoice_id: int) -> None:
-    """Queue a background render once the current transaction commits (at once outside one).
+def queue_invoice_pdf(invoice_id: int, *, workspace_id: int | None = None) -> None:
+    """Render the invoice's PDF in the background once the current change commits (through
+    the outbox, so a broker outage only delays it; `invoice_pdf` also renders on demand)."""
+    from invoicing.core import outbox
 
-    A broker that cannot be reached is logged, not raised: the invoice is already saved and
-    `invoice_pdf` renders on demand when the file is missing.
-    """
-    def send() -> None:
-        try:
-            render_invoice_pdf.delay(invoice_id)
-        except KombuOperationalError:
-            log.exception("PDF: could not queue the render of invoice %s", invoice_id)
-
-    transaction.on_commit(send)
+    with transaction.atomic():
+        outbox.enqueue("invoices.pdf", {"invoice_id": invoice_id}, workspace_id=workspace_id)

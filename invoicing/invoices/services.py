@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.contacts.models import Contact
-from invoicing.core import count_cache
+from invoicing.core import count_cache, outbox
 from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.core.money import ZERO, quantize_money
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
@@ -130,13 +130,12 @@ def _lock(invoice: Invoice | int) -> Invoice:
 
 
 def _after_commit(invoice: Invoice, *, stock: bool) -> None:
-    from . import tasks
-
+    """Record the side effects in this transaction (the outbox publishes them on commit)."""
     count_cache.bump("invoices", invoice.workspace_id)
-    invoice_id = invoice.pk
+    payload = {"invoice_id": invoice.pk}
     if stock:
-        transaction.on_commit(lambda: tasks.sync_invoice_stock.delay(invoice_id))
-    transaction.on_commit(lambda: tasks.queue_pdf(invoice_id))
+        outbox.enqueue("invoices.stock_sync", payload, workspace_id=invoice.workspace_id)
+    outbox.enqueue("invoices.pdf", payload, workspace_id=invoice.workspace_id)
 
 
 # --- Lines and totals -----------------------------------------------------------------------

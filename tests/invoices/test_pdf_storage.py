@@ -117,9 +117,11 @@ def test_a_lost_race_leaves_one_file(invoice, media):
     assert len(stored(media, invoice)) == 1
 
 
-def test_the_task_is_registered_with_acks_late(invoice, media):
-    task = celery_app.tasks["invoices.render_pdf"]
-    assert task.name == render_invoice_pdf.name
+def test_the_render_is_an_outbox_handler_delivered_with_acks_late(invoice, media):
+    from invoicing.core.outbox import HANDLERS
+
+    assert "invoices.pdf" in HANDLERS
+    task = celery_app.tasks["outbox.deliver"]
     assert task.acks_late is True
     assert task.reject_on_worker_lost is True
     assert render_invoice_pdf(invoice.pk).endswith(".pdf")
