@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "invoicing.contacts",
     "invoicing.products",
     "invoicing.fiscal",
+    "invoicing.documents",
     "invoicing.invoices",
     "invoicing.quotations",
 ]

@@ -8,4 +8,4 @@ class InvoicesConfig(AppConfig):
     verbose_name = _("Invoices")
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401 - registers the outbox handlers
+        from . import pdf, tasks  # noqa: F401 - register the printed kind and outbox handlers

@@ -22,13 +22,13 @@ from invoicing.contacts.models import Contact
 from invoicing.core import count_cache, outbox
 from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.core.money import ZERO, quantize_money
+from invoicing.documents import pricing as line_pricing
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
 from invoicing.fiscal.numbering import allocate_number
 from invoicing.fiscal.rules import buyer_id_required
 from workspaces.models import Currency, Workspace
 from workspaces.services import activity_record, exchange_rate_on
 
-from . import lines as line_pricing
 from .models import (
     CancellationReason,
     Invoice,
@@ -395,9 +395,9 @@ def invoice_delete(*, invoice: Invoice, actor: Any) -> None:
     invoice.pk = draft_id  # the preview PDFs of the draft go once the delete is committed
 
     def forget_pdfs():
-        from .pdf import delete_document_pdfs
+        from invoicing.documents.pdf import delete_document_pdfs
 
-        delete_document_pdfs(invoice)
+        delete_document_pdfs(invoice, kind="invoice")
 
     transaction.on_commit(forget_pdfs)
 
