@@ -751,6 +751,12 @@ def _run(cfg: Config, media_root: str, workdir: Path) -> dict:
     # The cold run stops before the last id of its pool: that one is still not rendered.
     results["queries"] = query_counts(seed, detail_ids[0], cached[0], cold_pool[-1], bodies[0])
     results.update(render_timings(seed, cfg.render_runs))
+    from bench import extras
+
+    renders = {k: v for k, v in results.items() if k.startswith("render_")}
+    results.update(extras.pdf_floor(renders, cfg.render_runs))
+    results["lock_window"] = extras.lock_window(seed, bodies, runs=20 if cfg.tiny else 300)
+    results["list_plan"] = extras.list_plan(seed)
     gapless = gapless_check(seed)
     run_data = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -870,6 +876,27 @@ def summary_lines(run_data: dict) -> list[str]:
         f"Celery tasks queued on commit (to Redis, no worker running): "
         f"{run_data['tasks_queued']:,}.",
     ]
+    m = run_data["measurements"]
+    if "lock_window" in m:
+        w = m["lock_window"]
+        out.append(f"Series lock window (counter UPDATE → end of COMMIT, {w['runs']} API creates "
+                   f"in-process): median {w['median_ms']} ms, p95 {w['p95_ms']} ms "
+                   f"(goal ≤ {w['goal_median_ms']} ms median: "
+                   f"{'OK' if w['median_ms'] <= w['goal_median_ms'] else 'over'}).")
+    for key in ("floor_10", "floor_100"):
+        if key in m:
+            f = m[key]
+            out.append(f"PDF engine floor, {f['lines']} lines as a bare table with no CSS: "
+                       f"{f['median_ms']} ms; our document {f['ours_ms']} ms = {f['factor']}× "
+                       f"(goal ≤ {f['goal_factor']}×: "
+                       f"{'OK' if f['factor'] <= f['goal_factor'] else 'over'}).")
+    if "list_plan" in m:
+        p = m["list_plan"]
+        index = "yes" if p["ids_use_index"] else "NO"
+        whole = "YES" if p["sort_over_workspace"] else "no"
+        out.append(f"List query plan: page ids from an index: {index}; a sort over the whole "
+                   f"workspace: {whole}; rows query sorts: {'yes' if p['rows_sort'] else 'no'} "
+                   "(plans in results.json).")
     if "list_1m_p95" in run_data["targets"]:
         r = run_data["targets"]["list_1m_p95"]
         out.append(f"List p95 at {run_data['invoices']:,} invoices: "

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 
 from invoicing.core.api.viewsets import WorkspaceViewSet
 from invoicing.invoices.api import PdfRenderer
-from invoicing.invoices.selectors import invoice_queryset
+from invoicing.invoices.selectors import written_invoice_data
 from invoicing.invoices.serializers import InvoiceSerializer
 from workspaces.roles import SELL
 
-from . import selectors, services
+from . import conversion, selectors, services
 from .filters import QuotationFilter
 from .models import Quotation
 from .serializers import (
@@ -128,10 +128,10 @@ class QuotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspa
         quotation = self.get_object()
         serializer = ConvertInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        invoice = services.quotation_convert(quotation=quotation, actor=request.user,
+        invoice = conversion.quotation_convert(quotation=quotation, actor=request.user,
                                              **serializer.validated_data)
-        fresh = invoice_queryset(self.workspace).get(pk=invoice.pk)
-        return Response(InvoiceSerializer(fresh).data, status=status.HTTP_201_CREATED)
+        # Rendered from what the conversion wrote: no read while the series is locked.
+        return Response(written_invoice_data(invoice), status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Download the quotation as PDF",
                    responses={(200, "application/pdf"): OpenApiResponse(

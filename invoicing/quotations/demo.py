@@ -12,7 +12,7 @@ from invoicing.fiscal.models import DocumentSubtype, DocumentType
 from invoicing.invoices.models import Salesman
 from invoicing.products.models import Product
 
-from . import services
+from . import conversion, services
 from .models import Quotation
 
 # (days ago issued, final state, product indexes and quantities, discount %, notes)
@@ -55,7 +55,7 @@ def seed(workspace, user) -> None:
             services.quotation_reject(quotation=quotation, actor=user,
                                       reason="El cliente eligió otro proveedor.")
         if state == "invoiced":
-            services.quotation_convert(quotation=quotation, actor=user,
+            conversion.quotation_convert(quotation=quotation, actor=user,
                                        document_subtype_id=invoice_series.pk,
                                        issue_date=today)
     # The old draft's validity ended weeks ago: the periodic task's work, done now.

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.documents import pricing as line_pricing
+from invoicing.documents.lookups import check_date, days_after
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
 from invoicing.fiscal.numbering import allocate_number
 from invoicing.invoices import services as invoice_services
@@ -44,7 +45,6 @@ from workspaces.services import activity_record, exchange_rate_on
 
 from .expiry import quotation_expire, quotations_expire_due  # noqa: F401 - part of the API
 from .models import (
-    CONVERTIBLE_STATUSES,
     OPEN_STATUSES,
     Quotation,
     QuotationLine,
@@ -78,11 +78,14 @@ def _quotation_subtype(workspace: Workspace, pk: Any | None) -> DocumentSubtype:
 
 
 def default_valid_until(workspace: Workspace, issue_date: datetime.date) -> datetime.date:
-    return issue_date + datetime.timedelta(days=workspace.quotation_validity_days)
+    check_date(issue_date, "issue_date")
+    return days_after(issue_date, workspace.quotation_validity_days, "issue_date")
 
 
 def _check_dates(issue_date: datetime.date, valid_until: datetime.date,
                  today: datetime.date) -> None:
+    check_date(issue_date, "issue_date")
+    check_date(valid_until, "valid_until")
     if valid_until < issue_date:
         raise InvalidInput(_("A quotation cannot be valid until a date before its issue date."),
                            field="valid_until")
@@ -331,70 +334,3 @@ def quotation_reject(*, quotation: Quotation, actor: Any, reason: str = "") -> Q
     return _transition(quotation=quotation, actor=actor, allowed=(QuotationStatus.SENT,),
                        to=QuotationStatus.REJECTED, verb="rejected", what=_("Cannot reject"),
                        description=description, data={"reason": reason} if reason else None)
-
-
-# --- Conversion --------------------------------------------------------------------------------
-
-
-def _invoice_items(quotation: Quotation) -> list[dict]:
-    """The quotation's lines as the invoice service's items: same product, description,
-    quantity, price, discount and taxes."""
-    return [{
-        "product_id": line.product_id,
-        "description": line.description,
-        "quantity": line.quantity,
-        "unit_price": line.unit_price,
-        "discount": line.discount,
-        "discount_type": line.discount_type,
-        "tax_ids": line.tax_ids,
-    } for line in quotation.lines.order_by("position", "id")]
-
-
-@requires("quotation_convert")
-@transaction.atomic
-def quotation_convert(
-    *,
-    quotation: Quotation,
-    actor: Any,
-    document_subtype_id: int,
-    issue_date: datetime.date | None = None,
-    due_date: datetime.date | None = None,
-) -> Invoice:
-    """Create and issue an invoice with the quotation's lines, contact, currency, salesmen,
-    terms and notes; the quotation becomes `invoiced` and points at it. One transaction:
-    either both change or neither. A second conversion is refused (409)."""
-    quotation = _lock(quotation)
-    if quotation.invoice_id is not None or quotation.status == QuotationStatus.INVOICED:
-        raise _refuse(quotation, _("Cannot convert"))
-    if quotation.status not in CONVERTIBLE_STATUSES:
-        raise _refuse(quotation, _("Cannot convert"))
-    _refuse_lapsed(quotation, timezone.localdate())
-
-    invoice = invoice_services.invoice_create(
-        workspace=quotation.workspace, actor=actor, contact_id=quotation.contact_id,
-        document_subtype_id=document_subtype_id, items=_invoice_items(quotation),
-        issue_date=issue_date, due_date=due_date, payment_term=quotation.payment_term,
-        notes=quotation.notes, currency_id=quotation.currency_id,
-        salesman_ids=list(quotation.salesmen.values_list("pk", flat=True)),
-    )
-    previous = quotation.status
-    quotation.invoice = invoice
-    quotation.status = QuotationStatus.INVOICED
-    quotation.save(update_fields=["invoice", "status", "updated_at"])
-
-    data = {"invoice_id": invoice.pk, "invoice_number": invoice.document_number,
-            "quotation_id": quotation.pk, "quotation_number": quotation.document_number,
-            "from_status": previous}
-    if invoice.total_amount != quotation.total_amount:
-        # Same prices; a tax whose rate changed since the quotation applies its current rate.
-        data["quotation_total"] = str(quotation.total_amount)
-        data["invoice_total"] = str(invoice.total_amount)
-    activity_record(workspace=quotation.workspace, actor=actor, verb="converted",
-                    target=quotation,
-                    description=_("Converted into invoice %(invoice)s")
-                    % {"invoice": invoice.document_number}, data=data)
-    activity_record(workspace=quotation.workspace, actor=actor, verb="created_from_quotation",
-                    target=invoice,
-                    description=_("Created from quotation %(quotation)s")
-                    % {"quotation": quotation.document_number}, data=data)
-    return invoice

@@ -21,7 +21,7 @@ from workspaces.decorators import workspace_required
 from workspaces.roles import READ, SELL
 from workspaces.services import activity_for
 
-from . import services
+from . import conversion, services
 from .forms import ConvertForm, QuotationFilterForm, QuotationHeaderForm, RejectForm
 from .models import Quotation, QuotationStatus
 from .selectors import quotation_queryset, quotation_search
@@ -193,7 +193,7 @@ def quotation_convert_view(request, pk):
                                if field in form.fields else message)
         return redirect("quotations:detail", pk=pk)
     try:
-        invoice = services.quotation_convert(quotation=quotation, actor=request.user,
+        invoice = conversion.quotation_convert(quotation=quotation, actor=request.user,
                                              **form.service_kwargs())
     except DomainError as error:
         messages.error(request, error.message)

@@ -494,7 +494,9 @@ class TestQueryBudgets:
 
         seller = SalesmanFactory(workspace=workspace)
         api.get(URL)  # the key's first use records last_used_at
-        make_invoice(workspace, items=self._five_lines(workspace), salesman_ids=[seller.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            make_invoice(workspace, items=self._five_lines(workspace),
+                         salesman_ids=[seller.pk])
         one = self._count(api, f"{URL}?per_page=50", django_assert_max_num_queries, 6)
         # The writes commit (as they would between two requests): the list recounts.
         with django_capture_on_commit_callbacks(execute=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from invoicing.fiscal.models import DocumentSubtype
-from invoicing.quotations import services
+from invoicing.quotations import conversion, services
 from invoicing.quotations.models import Quotation
 from tests.invoices.helpers import customer, plain_subtype, product, tax  # noqa: F401
 
@@ -31,7 +31,7 @@ def make_quotation(workspace, *, actor=None, items=None, contact=None, status=No
     if status == "rejected":
         quotation = services.quotation_reject(quotation=quotation, actor=actor)
     if status == "invoiced":
-        services.quotation_convert(quotation=quotation, actor=actor,
+        conversion.quotation_convert(quotation=quotation, actor=actor,
                                    document_subtype_id=plain_subtype(workspace).pk)
         quotation.refresh_from_db()
     return quotation

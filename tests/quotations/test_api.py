@@ -446,7 +446,7 @@ class TestConvert:
 
     def test_dates(self, api, workspace):
         quotation = make_quotation(workspace, status="accepted")
-        issue = TODAY() + datetime.timedelta(days=1)
+        issue = TODAY() - datetime.timedelta(days=1)  # never in the future (issued document)
         due = issue + datetime.timedelta(days=30)
         invoice = self.convert(api, quotation, issue_date=issue.isoformat(),
                                due_date=due.isoformat()).json()

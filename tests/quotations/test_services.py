@@ -16,7 +16,7 @@ from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.documents import totals
 from invoicing.documents.totals import summarize_stored
 from invoicing.invoices.models import Invoice
-from invoicing.quotations import services
+from invoicing.quotations import conversion, services
 from invoicing.quotations.models import Quotation, QuotationStatus
 from tests.conftest import make_workspace
 from tests.invoices.helpers import plain_subtype, tax
@@ -48,7 +48,7 @@ class TestTotals:
 
     def test_the_converted_invoice_equals_the_quotation_to_the_cent(self, workspace):
         quotation = make_quotation(workspace, items=mixed_items(workspace), status="accepted")
-        invoice = services.quotation_convert(quotation=quotation, actor=None,
+        invoice = conversion.quotation_convert(quotation=quotation, actor=None,
                                              document_subtype_id=plain_subtype(workspace).pk)
         invoice.refresh_from_db()
         quotation.refresh_from_db()
@@ -199,7 +199,7 @@ class TestConversionIsOneTransaction:
         real = services.activity_record
         monkeypatch.setattr(services, "activity_record", boom)
         with pytest.raises(RuntimeError):
-            services.quotation_convert(quotation=quotation, actor=None,
+            conversion.quotation_convert(quotation=quotation, actor=None,
                                        document_subtype_id=plain_subtype(workspace).pk)
         quotation.refresh_from_db()
         assert quotation.status == "accepted" and quotation.invoice_id is None
