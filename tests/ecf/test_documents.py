@@ -19,6 +19,7 @@ from .documents import CASES, e31_usd, e32_under, e34
 from .xmlcheck import (
     altered,
     empty_elements,
+    order_problems,
     parse,
     schema_messages,
     totals_problems,
@@ -49,6 +50,7 @@ def test_case_is_valid_complete_and_adds_up(name, sign_case):
     document, kind, signed = sign_case(name)
     assert schema_messages(kind, signed.xml) == []
     assert empty_elements(signed.xml) == []
+    assert order_problems(kind, signed.xml) == []
     assert totals_problems(signed.xml) == []
     root = parse(signed.xml)
     assert root.tag == "ECF" and root.nsmap == {}
@@ -118,6 +120,7 @@ def test_e32_under_limit_gets_its_signed_rfce_with_the_security_code(sign_case, 
     summary = signed.summary_xml
     assert schema_messages("RFCE", summary) == []
     assert empty_elements(summary) == []
+    assert order_problems("RFCE", summary) == []
     root = parse(summary)
     assert root.tag == "RFCE"
     assert root.findtext("Encabezado/CodigoSeguridadeCF") == signed.security_code

@@ -97,3 +97,26 @@ def altered(signed: bytes, marker: bytes) -> bytes:
     position = next(i for i in range(start, len(signed)) if chr(signed[i]).isdigit())
     digit = b"1" if signed[position:position + 1] != b"1" else b"2"
     return signed[:position] + digit + signed[position + 1:]
+
+
+def order_problems(kind: str, signed: bytes) -> list[str]:
+    """Elements whose children are not in the order the XSD of `kind` gives them."""
+    from invoicing.ecf.layout import layout
+
+    problems = []
+
+    def walk(element, spec, path):
+        names = spec.child_names
+        seen = [child.tag for child in element if isinstance(child.tag, str)
+                and not child.tag.startswith(f"{{{DS}}}")]
+        positions = [names.index(tag) if tag in names else -1 for tag in seen]
+        if -1 in positions or positions != sorted(positions):
+            problems.append(f"{path}: {seen}")
+            return
+        for child in element:
+            if isinstance(child.tag, str) and spec.child(child.tag) is not None:
+                walk(child, spec.child(child.tag), f"{path}/{child.tag}")
+
+    root = parse(signed)
+    walk(root, layout(kind), f"/{root.tag}")
+    return problems
