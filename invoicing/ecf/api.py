@@ -73,7 +73,7 @@ class EcfViewSet(WorkspaceViewSet):
                    responses=EcfSettingsSerializer)
     @extend_schema(methods=["PATCH"], summary="Choose the DGII environment (admin and up)",
                    request=EcfSettingsSerializer, responses=EcfSettingsSerializer)
-    @action(detail=False, methods=["get", "patch"], url_path="settings")
+    @action(detail=False, methods=["get", "patch"], url_path="settings", url_name="settings")
     def ecf_settings(self, request):
         if request.method == "PATCH":
             serializer = EcfSettingsSerializer(data=request.data)
