@@ -108,10 +108,19 @@ def test_a_credit_sale_needs_its_deadline():
 
 
 def test_what_only_the_xsd_knows_comes_back_as_schema_messages():
-    doc = replace(e31(), issuer=replace(e31().issuer, rnc="12345"))
-    error = refusal(doc)
-    assert any(m.element == "/ECF/Encabezado/Emisor/RNCEmisor" for m in error.messages)
-    assert all(m.message for m in error.messages)
+    from invoicing.ecf import schemas
+
+    root = xml.ecf_tree(e31(), signed_at=NOW)
+    root.find("Encabezado/IdDoc/TipoPago").text = "7"  # past every rule, as if a bug wrote it
+    messages = schemas.validate("31", root, unsigned=True)
+    assert [m.element for m in messages] == ["/ECF/Encabezado/IdDoc/TipoPago"]
+    assert "TipoPago" in messages[0].message
+    assert root.find("Signature") is None  # the stand-in signature is taken out again
+
+
+def test_issuer_without_rnc_is_refused_before_the_schema():
+    assert {"RNCEmisor"} <= elements(refusal(replace(e31(), issuer=replace(e31().issuer,
+                                                                           rnc="12345"))))
 
 
 def test_names_are_cut_to_the_schema_lengths_and_cleaned():
