@@ -17,7 +17,7 @@ class CertificateUploadSerializer(serializers.Serializer):
                                      help_text="The file's password. Never stored.")
 
 
-class WarningSerializer(serializers.Serializer):
+class CertificateWarningSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
 
@@ -36,7 +36,7 @@ class CertificateSerializer(serializers.ModelSerializer):
     def get_environment(self, obj) -> str:
         return self.context["environment"]
 
-    @extend_schema_field(WarningSerializer(many=True))
+    @extend_schema_field(CertificateWarningSerializer(many=True))
     def get_warnings(self, obj) -> list[dict]:
         return [{"code": w.code, "message": w.message} for w in self.context.get("warnings", [])]
 
