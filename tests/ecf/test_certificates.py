@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from django.utils import translation
 
 from invoicing.core.errors import InvalidInput
 from invoicing.ecf.certificates import (
@@ -19,7 +20,7 @@ from .certs import PASSWORD, ec_p12, expired_p12, make_p12, p12_for, rsa_key
 
 
 def refused(data: bytes, password: str = PASSWORD) -> InvalidInput:
-    with pytest.raises(InvalidInput) as caught:
+    with translation.override("en"), pytest.raises(InvalidInput) as caught:
         open_pkcs12(data, password)
     return caught.value
 
@@ -60,7 +61,7 @@ def test_idcdo_cedula_holder_is_accepted():
 def test_wrong_password_is_a_400_on_password():
     error = refused(p12_for("131246796", "Acme SRL"), "not-the-password")
     assert error.fields == {"password": [error.message]}
-    assert "password" in error.message.lower() or "contraseña" in error.message.lower()
+    assert "password" in error.message
 
 
 def test_not_a_pkcs12_file_is_a_400_on_file():

@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from invoicing.ecf.models import EcfCertificate, EcfSettings
 from tests.conftest import make_member
@@ -128,7 +129,7 @@ def test_management_command_refuses_a_wrong_password(workspace, tmp_path):
     p12, password = tmp_path / "firma.p12", tmp_path / "clave.txt"
     p12.write_bytes(p12_for(workspace.rnc, workspace.name))
     password.write_text("wrong\n")
-    with pytest.raises(CommandError, match="password"):
+    with translation.override("en"), pytest.raises(CommandError, match="password"):
         call_command("ecf_certificate", str(workspace.pk), "--p12", str(p12),
                      "--password-file", str(password))
     with pytest.raises(CommandError, match="No workspace"):
