@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
 from workspaces.decorators import workspace_required
-from workspaces.roles import MANAGE, READ
+from workspaces.roles import READ
 from workspaces.views import add_form_errors
 
 from . import selectors, services
@@ -42,7 +42,7 @@ def ecf_settings(request):
 
 
 @sensitive_post_parameters("password")
-@workspace_required(MANAGE)
+@workspace_required("ecf_certificate_manage")
 @require_POST
 def ecf_certificate_install(request):
     form = CertificateForm(request.POST, request.FILES)
@@ -61,7 +61,7 @@ def ecf_certificate_install(request):
     return _page(request, certificate_form=form, status=400)
 
 
-@workspace_required(MANAGE)
+@workspace_required("ecf_settings_update")
 @require_POST
 def ecf_environment(request):
     form = EnvironmentForm(request.POST)
@@ -77,7 +77,7 @@ def ecf_environment(request):
     return _page(request, environment_form=form, status=400)
 
 
-@workspace_required(MANAGE)
+@workspace_required("ecf_certificate_manage")
 @require_POST
 def ecf_certificate_remove(request):
     try:
