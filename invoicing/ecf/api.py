@@ -14,6 +14,7 @@ from invoicing.core.errors import InvalidInput, NotFound
 from workspaces.roles import MANAGE
 
 from . import selectors, services
+from .certificates import MAX_FILE_BYTES
 from .models import EcfCertificate
 from .serializers import CertificateSerializer, CertificateUploadSerializer, EcfSettingsSerializer
 
@@ -65,7 +66,7 @@ class EcfViewSet(WorkspaceViewSet):
                                  "`password`."), fields=fields)
         upload = serializer.validated_data["file"]
         certificate = services.ecf_certificate_install(
-            workspace=self.workspace, actor=request.user, p12_bytes=upload.read(),
+            workspace=self.workspace, actor=request.user, p12_bytes=upload.read(MAX_FILE_BYTES + 1),
             password=serializer.validated_data.get("password", ""))
         return self._certificate_response(certificate, status.HTTP_201_CREATED)
 

@@ -16,6 +16,7 @@ from workspaces.roles import READ
 from workspaces.views import add_form_errors
 
 from . import selectors, services
+from .certificates import MAX_FILE_BYTES
 from .forms import CertificateForm, EnvironmentForm
 
 
@@ -50,7 +51,7 @@ def ecf_certificate_install(request):
         try:
             certificate = services.ecf_certificate_install(
                 workspace=request.workspace, actor=request.user,
-                p12_bytes=form.cleaned_data["file"].read(),
+                p12_bytes=form.cleaned_data["file"].read(MAX_FILE_BYTES + 1),
                 password=form.cleaned_data["password"])
         except DomainError as error:
             add_form_errors(form, error)

@@ -143,3 +143,24 @@ def test_another_workspace_sees_nothing(api, other_api, workspace):
                                               "is_electronic_issuer": False}
     assert other_api.delete(CERTIFICATE).status_code == 404
     assert api.get(CERTIFICATE).status_code == 200
+
+
+@pytest.mark.django_db
+def test_services_hold_every_caller_to_the_role_table(workspace):
+    from invoicing.core.errors import PermissionDenied
+    from invoicing.ecf import services
+
+    accountant = make_member(workspace, Role.ACCOUNTANT)
+    with pytest.raises(PermissionDenied):
+        services.ecf_certificate_install(workspace=workspace, actor=accountant,
+                                         p12_bytes=p12_for(workspace.rnc, workspace.name),
+                                         password=PASSWORD)
+    with pytest.raises(PermissionDenied):
+        services.ecf_settings_update(workspace=workspace, actor=accountant, environment="ecf")
+
+
+@pytest.mark.django_db
+def test_an_oversized_upload_is_refused_without_reading_it_all(api):
+    response = upload(api, b"0" * (2 * 1024 * 1024))
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["file"]
