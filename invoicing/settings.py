@@ -54,6 +54,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip().rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{name}={value!r} must be an http:// or https:// URL.")
+    return value
+
+
+def env_timeout(name: str, default: tuple[float, float]) -> tuple[float, float]:
+    """Seconds as "connect,read" (or one number for both), each greater than zero."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        parts = [float(part) for part in raw.split(",")]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not \"connect,read\" seconds.") from None
+    if len(parts) == 1:
+        parts *= 2
+    if len(parts) != 2 or min(parts) <= 0:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not \"connect,read\" seconds.")
+    return parts[0], parts[1]
+
+
 DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET = "django-insecure-development-only-key-change-me"
@@ -203,6 +226,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(hours=1),
     },
 }
+
+# --- DGII e-CF web services -----------------------------------------------------------------
+# The workspace's environment (testecf, certecf, ecf) is the first path segment after these.
+DGII_ECF_URL = env_url("DGII_ECF_URL", "https://ecf.dgii.gov.do")
+DGII_FC_URL = env_url("DGII_FC_URL", "https://fc.dgii.gov.do")
+# Every call to DGII gives up after these many seconds to connect and to read the answer.
+DGII_TIMEOUT = env_timeout("DGII_TIMEOUT", (5.0, 30.0))
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
