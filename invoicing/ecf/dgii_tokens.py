@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import math
 import threading
 from collections.abc import Callable, Iterator
 
@@ -57,13 +58,13 @@ class TokenStore:
 
     def write(self, token: Token) -> None:
         seconds = (token.usable_until() - dt.datetime.now(dt.UTC)).total_seconds()
-        if seconds < 1:
+        if seconds <= 0:
             return
         self._cache.set(self.key, {
             "token": token.value,
             "issued_at": token.issued_at.isoformat(),
             "expires_at": token.expires_at.isoformat(),
-        }, timeout=int(seconds))
+        }, timeout=math.ceil(seconds))
 
     def forget(self) -> None:
         self._cache.delete(self.key)
