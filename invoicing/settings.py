@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "invoicing.fiscal",
     "invoicing.invoices",
     "invoicing.quotations",
+    "invoicing.ecf",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +333,45 @@ IDEMPOTENCY_TTL = timedelta(hours=24)
 # A request that died mid-way leaves its idempotency record "in flight"; after this long the
 # key may be used again.
 IDEMPOTENCY_STALE_AFTER = timedelta(minutes=5)
+
+# --- e-CF (DGII electronic fiscal documents) ------------------------------------------------
+DGII_ECF_URL = env_str("DGII_ECF_URL", "https://ecf.dgii.gov.do").rstrip("/")
+DGII_FC_URL = env_str("DGII_FC_URL", "https://fc.dgii.gov.do").rstrip("/")
+for _name, _url in (("DGII_ECF_URL", DGII_ECF_URL), ("DGII_FC_URL", DGII_FC_URL)):
+    if not _url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{_name}={_url!r} must be an http(s) URL.")
+
+
+def _ecf_key_encryption_keys() -> list[str]:
+    """The Fernet keys that encrypt issuers' private keys at rest: comma-separated, the
+    first encrypts, all decrypt (so a key can be rotated). Required in production; in DEBUG
+    a development key is derived from SECRET_KEY so `make run` works out of the box."""
+    import base64
+    import hashlib
+
+    from cryptography.fernet import Fernet
+
+    raw = env_str("ECF_KEY_ENCRYPTION_KEY")
+    if not raw:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                "ECF_KEY_ENCRYPTION_KEY must be set when DEBUG is off (a Fernet key: "
+                "python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())').")
+        digest = hashlib.sha256(b"ecf-key-encryption:" + SECRET_KEY.encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()]
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                "ECF_KEY_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded "
+                "bytes).") from None
+    return keys
+
+
+ECF_KEY_ENCRYPTION_KEYS = _ecf_key_encryption_keys()
 
 # Only `make bench` serves the no-database reference endpoint.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
