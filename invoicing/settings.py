@@ -54,13 +54,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_url(name: str, default: str) -> str:
-    value = os.environ.get(name, default).strip().rstrip("/")
-    if not value.startswith(("http://", "https://")):
-        raise ImproperlyConfigured(f"{name}={value!r} must be an http:// or https:// URL.")
-    return value
-
-
 def env_timeout(name: str, default: tuple[float, float]) -> tuple[float, float]:
     """Seconds as "connect,read" (or one number for both), each greater than zero."""
     raw = os.environ.get(name)
@@ -228,13 +221,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
-# --- DGII e-CF web services -----------------------------------------------------------------
-# The workspace's environment (testecf, certecf, ecf) is the first path segment after these.
-DGII_ECF_URL = env_url("DGII_ECF_URL", "https://ecf.dgii.gov.do")
-DGII_FC_URL = env_url("DGII_FC_URL", "https://fc.dgii.gov.do")
-# Every call to DGII gives up after these many seconds to connect and to read the answer.
-DGII_TIMEOUT = env_timeout("DGII_TIMEOUT", (5.0, 30.0))
-
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
@@ -340,6 +326,8 @@ DGII_FC_URL = env_str("DGII_FC_URL", "https://fc.dgii.gov.do").rstrip("/")
 for _name, _url in (("DGII_ECF_URL", DGII_ECF_URL), ("DGII_FC_URL", DGII_FC_URL)):
     if not _url.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"{_name}={_url!r} must be an http(s) URL.")
+# Every call to DGII gives up after these many seconds to connect and to read the answer.
+DGII_TIMEOUT = env_timeout("DGII_TIMEOUT", (5.0, 30.0))
 
 
 def _ecf_key_encryption_keys() -> list[str]:

@@ -49,7 +49,9 @@ __all__ = [
     "DgiiOutcomeUnknown",
     "DgiiRejected",
     "DgiiUnavailable",
+    "client_for",
     "ecf_filename",
+    "forget_tokens",
 ]
 
 ENVIRONMENTS = ("testecf", "certecf", "ecf")
@@ -263,3 +265,23 @@ def _error_messages(response: requests.Response) -> tuple[Message, ...]:
     _track_id, messages = parse_receipt(body)
     title = str(body.get("title") or "").strip()  # ASP.NET's problem details
     return messages or ((Message(code="", text=title),) if title else ())
+
+
+def client_for(workspace, *, session: requests.Session | None = None) -> DgiiClient:
+    """The workspace's client, in its environment. Its certificate is read only when a new
+    token must be fetched (a cached token needs no key); `CertificateUnusable` then."""
+    from .pipeline import sign_seed
+    from .selectors import environment_for, signing_credentials
+
+    def sign(seed: bytes) -> bytes:
+        return sign_seed(seed, signing_credentials(workspace))
+
+    return DgiiClient(workspace_id=workspace.pk, environment=environment_for(workspace),
+                      sign=sign, session=session)
+
+
+def forget_tokens(workspace_id: int) -> None:
+    """Drop the workspace's cached tokens in every environment: call it when its certificate
+    is installed, replaced or removed (a token belongs to the certificate that got it)."""
+    for environment in ENVIRONMENTS:
+        TokenStore(workspace_id, environment, lock_seconds=1).forget()

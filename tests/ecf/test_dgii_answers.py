@@ -17,7 +17,7 @@ from invoicing.ecf.dgii_answers import (
     parse_verdict,
     parse_void,
 )
-from invoicing.settings import env_timeout, env_url
+from invoicing.settings import env_timeout
 
 
 def test_a_status_answer_is_read_case_insensitively_with_string_codes():
@@ -84,7 +84,7 @@ def test_a_token_answer_without_token_is_malformed():
         parse_token({"expira": "2026-10-01T13:10:00Z"})
 
 
-def test_dgii_settings_fail_loudly_on_bad_values(monkeypatch):
+def test_dgii_timeout_setting_fails_loudly_on_bad_values(monkeypatch):
     monkeypatch.setenv("DGII_TIMEOUT", "3,20")
     assert env_timeout("DGII_TIMEOUT", (5.0, 30.0)) == (3.0, 20.0)
     monkeypatch.setenv("DGII_TIMEOUT", "7")
@@ -93,8 +93,3 @@ def test_dgii_settings_fail_loudly_on_bad_values(monkeypatch):
         monkeypatch.setenv("DGII_TIMEOUT", bad)
         with pytest.raises(ImproperlyConfigured):
             env_timeout("DGII_TIMEOUT", (5.0, 30.0))
-    monkeypatch.setenv("DGII_ECF_URL", "ecf.dgii.gov.do")
-    with pytest.raises(ImproperlyConfigured):
-        env_url("DGII_ECF_URL", "https://ecf.dgii.gov.do")
-    monkeypatch.setenv("DGII_ECF_URL", "https://ecf.example/")
-    assert env_url("DGII_ECF_URL", "https://ecf.dgii.gov.do") == "https://ecf.example"

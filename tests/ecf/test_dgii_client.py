@@ -21,7 +21,7 @@ from invoicing.ecf.dgii import (
 )
 from invoicing.ecf.dgii_answers import Code
 from tests.ecf import documents
-from tests.ecf.signing_helpers import make_certificate, signer
+from tests.ecf.signing_helpers import make_certificate, seed_signer, signer
 from tests.fakes.dgii_scenarios import Scenario
 
 RNC = "131246796"
@@ -40,7 +40,7 @@ def make_client(fake_dgii, certificates):
 
     def make(workspace_id=1, environment="testecf", rnc=RNC, **kwargs):
         client = DgiiClient(workspace_id=workspace_id, environment=environment,
-                            sign=signer(certificates[rnc]), **kwargs)
+                            sign=seed_signer(certificates[rnc]), **kwargs)
         clients.append(client)
         return client
 
@@ -123,7 +123,7 @@ def test_processes_racing_for_the_token_fetch_it_once(certificates, fake_dgii):
     context = multiprocessing.get_context("fork")
     barrier, queue = context.Barrier(4), context.Queue()
     children = [context.Process(target=_token_in_child,
-                                args=(signer(certificates[RNC]), barrier, queue))
+                                args=(seed_signer(certificates[RNC]), barrier, queue))
                 for _ in range(4)]
     for child in children:
         child.start()
@@ -275,7 +275,7 @@ def test_a_redirect_is_not_followed(client, sign, fake_dgii):
 
 def test_a_consumer_invoice_from_250k_goes_as_an_ecf(client, sign):
     encf = "E320000000001"
-    signed = sign(documents.ecf(encf=encf, total=Decimal("250000.00"), buyer_rnc=""))
+    signed = sign(documents.ecf(encf=encf, total=Decimal("250000.00")))
     assert client.status(client.send_ecf(ecf_filename(RNC, encf), signed)).is_accepted
 
 
@@ -343,8 +343,50 @@ def test_every_call_uses_the_session_without_redirects(fake_dgii, certificates):
             calls.append((method, kwargs.get("allow_redirects"), kwargs.get("timeout")))
             return super().request(method, url, **kwargs)
 
-    client = DgiiClient(workspace_id=1, environment="testecf", sign=signer(certificates[RNC]),
-                        session=Recording(), timeout=(1.5, 2.5))
+    client = DgiiClient(workspace_id=1, environment="testecf",
+                        sign=seed_signer(certificates[RNC]), session=Recording(),
+                        timeout=(1.5, 2.5))
     client.track_ids(RNC, ENCF)
     assert calls == [("GET", False, (1.5, 2.5)), ("POST", False, (1.5, 2.5)),
                      ("GET", False, (1.5, 2.5))]
+
+
+# --- a workspace's client -------------------------------------------------------------------------
+
+def install_certificate(workspace, owner, credentials):
+    from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
+
+    from invoicing.ecf.services import ecf_certificate_install
+
+    p12 = pkcs12.serialize_key_and_certificates(
+        b"prueba", credentials.private_key, credentials.certificate, None,
+        BestAvailableEncryption(b"clave"))
+    ecf_certificate_install(workspace=workspace, actor=owner, p12_bytes=p12, password="clave")
+
+
+def test_a_workspace_client_signs_with_its_certificate_in_its_environment(
+        workspace, owner, certificates, fake_dgii):
+    from invoicing.ecf.dgii import client_for, forget_tokens
+    from invoicing.ecf.services import ecf_settings_update
+
+    install_certificate(workspace, owner, certificates[RNC])
+    ecf_settings_update(workspace=workspace, actor=owner, environment="certecf")
+    with client_for(workspace) as client:
+        assert client.environment == "certecf"
+        assert client.track_ids(RNC, ENCF) == []
+    with client_for(workspace) as client:
+        client.token()
+    assert fake_dgii.counts.tokens == {RNC: 1}
+    forget_tokens(workspace.pk)
+    with client_for(workspace) as client:
+        client.token()
+    assert fake_dgii.counts.tokens == {RNC: 2}
+
+
+def test_a_workspace_without_certificate_cannot_fetch_a_token(workspace, fake_dgii):
+    from invoicing.ecf.dgii import client_for
+    from invoicing.ecf.errors import CertificateUnusable
+
+    with client_for(workspace) as client, pytest.raises(CertificateUnusable):
+        client.token()
+    assert fake_dgii.counts.tokens == {}

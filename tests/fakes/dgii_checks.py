@@ -27,9 +27,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from lxml import etree
 
+# The files DGII publishes (the set libxml2 compiles), compiled here on their own, not through
+# the product's validation code.
 XSD_DIR = Path(__file__).resolve().parents[2] / "invoicing" / "ecf" / "schemas" / "lxml"
-if not XSD_DIR.is_dir():  # until the product's copy of the schemas is merged
-    XSD_DIR = Path("/work/shared/ecf/xsd/lxml")
 
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
 C14N_1_0 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"

@@ -12,7 +12,7 @@ import requests
 from lxml import etree
 
 from tests.ecf import documents
-from tests.ecf.signing_helpers import DSIG, make_certificate, signer
+from tests.ecf.signing_helpers import DSIG, make_certificate, prefixed_signer, signer
 from tests.fakes.dgii import FakeDgii
 from tests.fakes.dgii_scenarios import Scenario
 
@@ -148,7 +148,7 @@ def test_a_document_changed_after_signing_is_rejected(fake_dgii, sign):
 
 
 def test_a_prefixed_signature_is_rejected(fake_dgii, sign):
-    prefixed = signer(make_certificate(RNC), prefixed=True)(documents.ecf())
+    prefixed = prefixed_signer(make_certificate(RNC))(documents.ecf())
     assert f'<ds:Signature xmlns:ds="{DSIG}">'.encode() in prefixed
     headers = bearer(fake_dgii, sign)
     verdict = status(fake_dgii, headers, send(fake_dgii, headers, prefixed).json()["trackId"])
@@ -174,7 +174,7 @@ def test_a_file_name_other_than_rnc_and_encf_is_not_received(fake_dgii, sign):
 
 def test_a_consumer_invoice_under_250k_is_not_received_as_an_ecf(fake_dgii, sign):
     small = sign(documents.ecf(encf="E320000000001", buyer_rnc=""))
-    big = sign(documents.ecf(encf="E320000000002", total=Decimal("250000.00"), buyer_rnc=""))
+    big = sign(documents.ecf(encf="E320000000002", total=Decimal("250000.00")))
     headers = bearer(fake_dgii, sign)
     assert send(fake_dgii, headers, small).status_code == 400
     assert send(fake_dgii, headers, big).status_code == 200
