@@ -21,7 +21,8 @@ SIGNED_AT = dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
 
 
 def document(*, rnc: str = "131246796", encf: str = "E310000000001",
-             total: Decimal = Decimal("118.00"), buyer_rnc: str = "101850043") -> EcfDocument:
+             total: Decimal = Decimal("118.00"), buyer_rnc: str = "101850043",
+             legal_name: str = "Acme SRL") -> EcfDocument:
     """One line taxed at 18% adding up to `total`; the type is the e-NCF's."""
     kind = EcfType(int(encf[1:3]))
     base = (total / Decimal("1.18")).quantize(Decimal("0.01"))
@@ -30,7 +31,7 @@ def document(*, rnc: str = "131246796", encf: str = "E310000000001",
                 itbis=total - base)
     return EcfDocument(
         ecf_type=kind, encf=encf, issue_date=dt.date(2026, 10, 1),
-        issuer=Issuer(rnc=rnc, legal_name="Acme SRL", address="Calle Primera 1, Santo Domingo"),
+        issuer=Issuer(rnc=rnc, legal_name=legal_name, address="Calle Primera 1, Santo Domingo"),
         items=(item,), totals=totals_from_items([item]),
         buyer=Buyer(tax_id=buyer_rnc, name="Cliente SRL") if buyer_rnc else None,
         sequence_expiry=None if kind in (EcfType.E32, EcfType.E34) else dt.date(2030, 12, 31),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
+import socket
 import threading
 import time
 from decimal import Decimal
@@ -19,7 +21,8 @@ from invoicing.ecf.dgii import (
     DgiiUnavailable,
     ecf_filename,
 )
-from invoicing.ecf.dgii_answers import Code
+from invoicing.ecf.dgii_answers import Code, Token
+from invoicing.ecf.dgii_tokens import TokenStore
 from tests.ecf import documents
 from tests.ecf.signing_helpers import make_certificate, seed_signer, signer
 from tests.fakes.dgii_scenarios import Scenario
@@ -256,6 +259,42 @@ def test_dgii_down_is_unavailable_even_for_a_reception(client, sign, fake_dgii):
         with pytest.raises(DgiiUnavailable):
             client.status("x")
     assert client.status(send(client, sign)).is_accepted
+
+
+@pytest.fixture
+def hang_up_server():
+    """A server that reads each request and closes the connection without answering."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen = []
+
+    def serve():
+        while True:
+            try:
+                connection, _address = listener.accept()
+            except OSError:
+                return
+            with connection:
+                seen.append(connection.recv(65536))
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", seen
+    listener.close()
+
+
+def test_a_connection_lost_after_sending_is_an_unknown_outcome(hang_up_server, sign, certificates):
+    base, seen = hang_up_server
+    client = DgiiClient(workspace_id=3, environment="testecf", sign=seed_signer(certificates[RNC]),
+                        ecf_url=base, fc_url=base, timeout=(1.0, 1.0))
+    now = dt.datetime.now(dt.UTC)
+    TokenStore(3, "testecf", lock_seconds=1).write(
+        Token(value="vigente", issued_at=now, expires_at=now + dt.timedelta(hours=1)))
+    with pytest.raises(DgiiOutcomeUnknown):
+        send(client, sign)
+    with pytest.raises(DgiiOutcomeUnknown):
+        send_rfce(client, sign)
+    with pytest.raises(DgiiUnavailable):
+        client.status("x")
+    assert len(seen) == 3 and b"Bearer vigente" in seen[0]
 
 
 def test_a_slow_answer_to_a_query_is_unavailable(make_client, fake_dgii):

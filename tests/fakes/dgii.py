@@ -217,7 +217,8 @@ class FakeDgii:
     # --- e-CF ----------------------------------------------------------------------------------
 
     def _take(self, env, headers, body, *, kind: str, root: str) -> tuple[Received, Scenario]:
-        """The checks every reception shares; returns what was received, not yet recorded."""
+        """The checks every reception shares; then records what was received (deciding its
+        verdict under the lock, so two receptions of one e-NCF never both pass)."""
         filename, document = upload(headers, body)
         checked = check(document, expected_root=(root,))
         if checked.root is None or checked.root.tag != root:
@@ -243,8 +244,15 @@ class FakeDgii:
         received = Received(kind=kind, environment=env, rnc=rnc, encf=encf, filename=filename,
                             xml=document, errors=checked.errors,
                             received_at=stamp(dt.datetime.now()),
-                            security_code=checked.text("Encabezado/CodigoSeguridadeCF"))
-        self._decide(received, scenario, total)
+                            security_code=checked.text("Encabezado/CodigoSeguridadeCF"),
+                            track_id=str(uuid.uuid4()) if kind == "ecf" else "")
+        with self._lock:
+            first = not any(r.encf == encf and r.kind == kind for r in self.received)
+            self._decide(received, scenario, total)
+            self.received.append(received)
+            (self.counts.receptions if kind == "ecf" else self.counts.rfces)[encf] += 1
+        if scenario.hang_after_receipt and first:
+            self._hang()
         return received, scenario
 
     def _decide(self, received: Received, scenario: Scenario, total: Decimal) -> None:
@@ -267,20 +275,8 @@ class FakeDgii:
             received.messages = scenario.messages
             received.polls_left = scenario.polls_in_process if received.kind == "ecf" else 0
 
-    def _record(self, received: Received, scenario: Scenario) -> None:
-        with self._lock:
-            first = not any(r.encf == received.encf and r.kind == received.kind
-                            for r in self.received)
-            self.received.append(received)
-            counter = self.counts.receptions if received.kind == "ecf" else self.counts.rfces
-            counter[received.encf] += 1
-        if scenario.hang_after_receipt and first:
-            self._hang()
-
     def _reception(self, env, query, headers, body) -> dict:
-        received, scenario = self._take(env, headers, body, kind="ecf", root="ECF")
-        received.track_id = str(uuid.uuid4())
-        self._record(received, scenario)
+        received, _scenario = self._take(env, headers, body, kind="ecf", root="ECF")
         return {"trackId": received.track_id, "error": None, "mensaje": None}
 
     def _status(self, env, query, headers, body) -> dict:
@@ -315,8 +311,7 @@ class FakeDgii:
     # --- consumer invoices under RD$250,000 ----------------------------------------------------
 
     def _rfce(self, env, query, headers, body) -> dict:
-        received, scenario = self._take(env, headers, body, kind="rfce", root="RFCE")
-        self._record(received, scenario)
+        received, _scenario = self._take(env, headers, body, kind="rfce", root="RFCE")
         return self._rfce_answer(received, code_type=str)
 
     def _rfce_answer(self, received: Received, code_type=str) -> dict:

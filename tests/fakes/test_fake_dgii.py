@@ -70,6 +70,14 @@ def test_a_signed_seed_buys_a_token_that_opens_the_reception(fake_dgii, sign):
     assert fake_dgii.counts.receptions["E310000000001"] == 1
 
 
+def test_a_document_with_accents_arrives_byte_for_byte(fake_dgii, sign):
+    signed = sign(documents.ecf(legal_name="Panadería Ñandú, S.R.L."))
+    headers = bearer(fake_dgii, sign)
+    verdict = status(fake_dgii, headers, send(fake_dgii, headers, signed).json()["trackId"])
+    assert verdict["estado"] == "Aceptado"
+    assert fake_dgii.received[-1].xml == signed
+
+
 def test_the_token_answer_carries_its_expiry(fake_dgii, sign):
     body = ask_token(fake_dgii, signed_seed(fake_dgii, sign)).json()
     expira = dt.datetime.fromisoformat(body["expira"])
