@@ -142,7 +142,7 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
             renderer_classes=[renderers.JSONRenderer, PdfRenderer])
     def pdf(self, request, pk=None):
         invoice = self.get_object()
-        from .pdf_views import invoice_pdf_response
+        from .pdf import invoice_pdf_response
 
         return invoice_pdf_response(invoice, inline=request.query_params.get("inline") == "1")
 

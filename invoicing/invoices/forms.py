@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.contacts.models import Contact
+from invoicing.documents.models import DiscountType
 from invoicing.fiscal.models import DocumentSubtype, DocumentType, Tax
 from invoicing.products.models import Product
 from workspaces.models import Currency
 
-from .models import CancellationReason, DiscountType, PaymentMethod, Salesman
+from .models import CancellationReason, PaymentMethod, Salesman
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

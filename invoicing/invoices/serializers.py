@@ -15,12 +15,11 @@ from rest_framework import serializers
 
 from invoicing.core.api.fields import MoneyField, QuantityField
 from invoicing.core.money import CENT
+from invoicing.documents.models import ZERO, DiscountType
 
 from .models import (
     OPEN_STATUSES,
-    ZERO,
     CancellationReason,
-    DiscountType,
     InvoiceStatus,
     PaymentMethod,
 )

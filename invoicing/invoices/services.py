@@ -19,16 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.contacts.models import Contact
-from invoicing.core import count_cache
+from invoicing.core import count_cache, outbox
 from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.core.money import ZERO, quantize_money
+from invoicing.documents import pricing as line_pricing
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
 from invoicing.fiscal.numbering import allocate_number
 from invoicing.fiscal.rules import buyer_id_required
 from workspaces.models import Currency, Workspace
 from workspaces.services import activity_record, exchange_rate_on
 
-from . import lines as line_pricing
 from .models import (
     CancellationReason,
     Invoice,
@@ -130,13 +130,12 @@ def _lock(invoice: Invoice | int) -> Invoice:
 
 
 def _after_commit(invoice: Invoice, *, stock: bool) -> None:
-    from . import tasks
-
+    """Record the side effects in this transaction (the outbox publishes them on commit)."""
     count_cache.bump("invoices", invoice.workspace_id)
-    invoice_id = invoice.pk
+    payload = {"invoice_id": invoice.pk}
     if stock:
-        transaction.on_commit(lambda: tasks.sync_invoice_stock.delay(invoice_id))
-    transaction.on_commit(lambda: tasks.queue_pdf(invoice_id))
+        outbox.enqueue("invoices.stock_sync", payload, workspace_id=invoice.workspace_id)
+    outbox.enqueue("invoices.pdf", payload, workspace_id=invoice.workspace_id)
 
 
 # --- Lines and totals -----------------------------------------------------------------------
@@ -396,9 +395,9 @@ def invoice_delete(*, invoice: Invoice, actor: Any) -> None:
     invoice.pk = draft_id  # the preview PDFs of the draft go once the delete is committed
 
     def forget_pdfs():
-        from .pdf import delete_document_pdfs
+        from invoicing.documents.pdf import delete_document_pdfs
 
-        delete_document_pdfs(invoice)
+        delete_document_pdfs(invoice, kind="invoice")
 
     transaction.on_commit(forget_pdfs)
 

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
 from invoicing.core.pages import run_action, sorted_page
+from invoicing.documents.pricing import price_items
+from invoicing.documents.totals import summarize, summarize_stored
 from invoicing.products.models import Product
 from workspaces.decorators import workspace_required
 from workspaces.models import Currency
@@ -21,10 +23,8 @@ from workspaces.views import add_form_errors
 
 from . import services
 from .forms import CancelForm, InvoiceFilterForm, InvoiceHeaderForm, LineFormSet, PaymentForm
-from .lines import price_items
 from .models import Invoice, InvoiceStatus, Payment
 from .selectors import filter_documents, invoice_queryset, invoice_search
-from .totals import summarize, summarize_stored
 
 LIST_SORTS = {
     "issue_date": "issue_date", "document_number": "document_number",
@@ -350,7 +350,7 @@ def payment_remove(request, pk, payment_pk):
 def invoice_pdf(request, pk):
     invoice = _get_invoice(request, pk)
     try:
-        from .pdf_views import invoice_pdf_response
+        from .pdf import invoice_pdf_response
     except ImportError:
         return HttpResponse(_("PDF rendering is not available."), status=503)
     return invoice_pdf_response(invoice, inline=request.GET.get("download") != "1")

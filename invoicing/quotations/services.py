@@ -33,9 +33,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from invoicing.core.errors import Conflict, InvalidInput
+from invoicing.documents import pricing as line_pricing
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
 from invoicing.fiscal.numbering import allocate_number
-from invoicing.invoices import lines as line_pricing
 from invoicing.invoices import services as invoice_services
 from invoicing.invoices.models import Invoice
 from workspaces.models import Workspace

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
 from invoicing.core.pages import run_action, sorted_page
+from invoicing.documents.totals import summarize_stored
 from invoicing.invoices.forms import LineFormSet
 from invoicing.invoices.selectors import filter_documents
-from invoicing.invoices.totals import summarize_stored
 from invoicing.invoices.views import formset_errors, header_errors, initial_lines
 from workspaces.decorators import workspace_required
 from workspaces.models import Currency
