@@ -20,6 +20,8 @@ urlpatterns = [
     path("contacts/", include("invoicing.contacts.urls")),
     path("products/", include("invoicing.products.urls")),
     path("settings/fiscal/", include("invoicing.fiscal.urls")),
+    path("settings/ecf/", include("invoicing.ecf.urls")),
+    path("documents/", include("invoicing.documents.urls")),
     path("invoices/", include("invoicing.invoices.urls")),
     path("quotations/", include("invoicing.quotations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

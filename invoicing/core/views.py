@@ -19,6 +19,7 @@ DASHBOARD_PANELS = [
     "invoicing.invoices.dashboard.panel",
     "invoicing.fiscal.dashboard.panel",
     "invoicing.quotations.dashboard.panel",
+    "invoicing.ecf.dashboard.panel",
 ]
 
 

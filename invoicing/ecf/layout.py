@@ -85,10 +85,14 @@ def _collect(node: etree._Element, types: dict, out: list[ElementSpec]) -> None:
             _collect(child, types, out)
 
 
-@cache
-def layout(kind: str) -> ElementSpec:
+def layout(kind: str | int) -> ElementSpec:
     """The root element of `kind` ("31", "RFCE", "ANECF", "SEMILLA"…) with its tree."""
-    document = parse_schema_document(kind_of(kind)).getroot()
+    return _layout(kind_of(kind))
+
+
+@cache
+def _layout(kind: str) -> ElementSpec:
+    document = parse_schema_document(kind).getroot()
     types = _simple_types(document)
     return _element(document.find(XS + "element"), types)
 
@@ -103,8 +107,11 @@ def clean_text(value: str, max_length: int | None) -> str:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, Mapping | list | tuple)
-                                            and not value)
+    if isinstance(value, Mapping):
+        return all(_is_empty(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_is_empty(v) for v in value)
+    return value is None or value == ""
 
 
 def _fill(parent: etree._Element, spec: ElementSpec, data: Mapping[str, Any],

@@ -77,8 +77,8 @@ def qr_svg(url: str, *, size_cm: float = PRINT_SIZE_CM) -> bytes:
     code.save(buffer, kind="svg", scale=1, border=4, unit="cm", xmldecl=False,
               svgns=True)
     svg = buffer.getvalue().decode()
-    # segno writes width/height in modules with unit "cm"; rescale to the printed size.
+    # segno writes one centimetre per module (with a viewBox in modules): set the printed
+    # size and let the viewBox scale the drawing.
     svg = svg.replace(f'width="{modules}cm" height="{modules}cm"',
-                      f'width="{size_cm}cm" height="{size_cm}cm" '
-                      f'viewBox="0 0 {modules} {modules}"', 1)
+                      f'width="{size_cm}cm" height="{size_cm}cm"', 1)
     return svg.encode()

@@ -46,6 +46,15 @@ class _Problems(list):
 
 
 def _check_header(doc: EcfDocument, out: _Problems) -> None:
+    issuer = doc.issuer
+    if not _TAX_ID.fullmatch(issuer.rnc or ""):
+        out.add("RNCEmisor", _("The issuer needs its RNC (9 digits) or cédula (11) to issue "
+                               "e-CF."))
+    if not (issuer.legal_name or "").strip():
+        out.add("RazonSocialEmisor", _("The issuer needs its name."))
+    if not (issuer.address or "").strip():
+        out.add("DireccionEmisor", _("DGII requires the issuer's address on every e-CF: enter "
+                                     "it in Settings → Company."))
     match = _ENCF.fullmatch(doc.encf or "")
     if not match or int(match.group(1)) != doc.ecf_type.value:
         out.add("eNCF", _("%(encf)s is not an e-NCF of type %(type)s (E, the type, 10 digits).")

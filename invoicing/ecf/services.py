@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import InvalidInput, NotFound
+from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record
 
@@ -27,6 +28,7 @@ def _summary(certificate: EcfCertificate) -> dict:
             "valid_until": certificate.valid_until.isoformat()}
 
 
+@requires("ecf_certificate_manage")
 def ecf_certificate_install(*, workspace: Workspace, actor: Any, p12_bytes: bytes,
                             password: str) -> EcfCertificate:
     """Install (or replace) the workspace's signing certificate from its PKCS#12 file.
@@ -67,6 +69,7 @@ def ecf_certificate_install(*, workspace: Workspace, actor: Any, p12_bytes: byte
     return certificate
 
 
+@requires("ecf_certificate_manage")
 @transaction.atomic
 def ecf_certificate_remove(*, workspace: Workspace, actor: Any) -> None:
     certificate = (EcfCertificate.objects.select_for_update()
@@ -80,6 +83,7 @@ def ecf_certificate_remove(*, workspace: Workspace, actor: Any) -> None:
     certificate.delete()
 
 
+@requires("ecf_settings_update")
 @transaction.atomic
 def ecf_settings_update(*, workspace: Workspace, actor: Any, environment: str) -> EcfSettings:
     if environment not in Environment.values:

@@ -222,7 +222,7 @@ def _item(item: Item) -> dict:
             "MontoISRRetenido": money(retention.isr_withheld)},
         "NombreItem": item.name,
         "IndicadorBienoServicio": 2 if item.is_service else 1,
-        "DescripcionItem": item.description if item.description != item.name else "",
+        "DescripcionItem": item.description,
         "CantidadItem": quantity(item.quantity),
         "UnidadMedida": item.unit_code,
         "PrecioUnitarioItem": price(item.unit_price),

@@ -175,6 +175,13 @@ class Invoice(AbstractDocumentTotals):
         return self.total_amount - self.amount_paid
 
     @property
+    def buyer_display_name(self) -> str:
+        """The buyer as the document says: frozen at issue, the live contact on a draft."""
+        if self.status != InvoiceStatus.DRAFT and self.buyer_name:
+            return self.buyer_name
+        return self.contact.name
+
+    @property
     def is_draft(self) -> bool:
         return self.status == InvoiceStatus.DRAFT
 

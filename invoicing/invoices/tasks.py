@@ -12,7 +12,7 @@ from invoicing.core import outbox
 
 @outbox.handler("invoices.stock_sync")
 def sync_invoice_stock(message) -> int:
-    from .services import invoice_stock_sync
+    from .stock import invoice_stock_sync
 
     return invoice_stock_sync(invoice_id=message.payload["invoice_id"])
 

@@ -45,6 +45,15 @@ def detail_routes(basename: str) -> list[tuple[str, list[str]]]:
     return found
 
 
+def singleton_routes(basename: str) -> list[str]:
+    """URL names of this viewset's GET routes without an id (e.g. `/ecf/certificate`): one
+    object per workspace, so the path names none."""
+    return [pattern.name for pattern in router.urls
+            if getattr(pattern.callback, "initkwargs", {}).get("basename") == basename
+            and "pk" not in pattern.pattern.regex.groupindex
+            and "get" in pattern.callback.actions and not pattern.name.endswith("-list")]
+
+
 def list_route(basename: str) -> str | None:
     for pattern in router.urls:
         if pattern.name == f"{basename}-list" and "get" in pattern.callback.actions:
@@ -67,7 +76,17 @@ def test_foreign_objects_do_not_exist(basename, workspace, api, other_api):
         pytest.fail(f"no maker for {basename}")
     obj = maker(workspace)
     routes = detail_routes(basename)
-    assert routes, f"{basename} has no detail route"
+    if not routes:
+        # Routes without an id show nothing of another workspace (API.md): the owner's and
+        # the intruder's answers differ.
+        names = singleton_routes(basename)
+        assert names, f"{basename} has neither detail nor singleton routes"
+        for name in names:
+            url = reverse(f"api:{name}")
+            own, foreign = api.get(url), other_api.get(url)
+            assert own.status_code == 200, (url, own.content[:300])
+            assert foreign.content != own.content, url
+        return
 
     for name, methods in routes:
         url = reverse(f"api:{name}", kwargs={"pk": obj.pk})

@@ -10,13 +10,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD = {"DEBUG": "false", "SECRET_KEY": "x" * 20 + "-a-real-production-secret-0123456789abc",
-        "ALLOWED_HOSTS": "facturas.example.do", "DATABASE_URL": "sqlite:///tmp-deploy.db"}
+        "ALLOWED_HOSTS": "facturas.example.do", "DATABASE_URL": "sqlite:///tmp-deploy.db",
+        "ECF_KEY_ENCRYPTION_KEY": "ZmRlY2Y3ZjQtZWNmLWtleS1mb3ItdGVzdHMtMDEyMzQ="}
 
 
 def manage(*args, **env):
     base = {k: v for k, v in os.environ.items()
             if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS",
-                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+                         "DJANGO_ALLOW_ASYNC_UNSAFE", "ECF_KEY_ENCRYPTION_KEY"}}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -33,6 +34,10 @@ def test_check_deploy_passes_with_production_settings():
     ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
     ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
     ({"EMAIL_PORT": "twenty-five"}, "EMAIL_PORT"),
+    ({**{k: v for k, v in PROD.items() if k != "ECF_KEY_ENCRYPTION_KEY"}},
+     "ECF_KEY_ENCRYPTION_KEY"),
+    ({"ECF_KEY_ENCRYPTION_KEY": "not-a-fernet-key"}, "ECF_KEY_ENCRYPTION_KEY"),
+    ({"DGII_ECF_URL": "ecf.dgii.gov.do"}, "DGII_ECF_URL"),
 ])
 def test_bad_values_fail_loudly(env, message):
     result = manage("check", **env)

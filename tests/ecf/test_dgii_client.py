@@ -23,7 +23,9 @@ from invoicing.ecf.dgii import (
 )
 from invoicing.ecf.dgii_answers import Code, Token
 from invoicing.ecf.dgii_tokens import TokenStore
-from tests.ecf import documents
+from invoicing.ecf.pipeline import build_and_sign
+from tests.ecf import dgii_documents as documents
+from tests.ecf import documents as samples
 from tests.ecf.signing_helpers import make_certificate, seed_signer, signer
 from tests.fakes.dgii_scenarios import Scenario
 
@@ -316,6 +318,34 @@ def test_a_consumer_invoice_from_250k_goes_as_an_ecf(client, sign):
     encf = "E320000000001"
     signed = sign(documents.ecf(encf=encf, total=Decimal("250000.00")))
     assert client.status(client.send_ecf(ecf_filename(RNC, encf), signed)).is_accepted
+
+
+SAMPLES = {
+    "E31": samples.e31, "E31 en USD": samples.e31_usd, "E32 desde RD$250,000": samples.e32_over,
+    "E33": samples.e33, "E34": lambda: samples.e34(code=3, days=10), "E44": samples.e44,
+    "E45": samples.e45, "E46": samples.e46,
+}
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_sample_e_type_built_by_the_product_is_accepted(name, client, certificates,
+                                                              fake_dgii):
+    signed = build_and_sign(SAMPLES[name](), credentials=certificates[RNC],
+                            environment="testecf")
+    assert signed.summary_xml is None
+    verdict = client.status(client.send_ecf(signed.file_name, signed.xml))
+    assert verdict.code is Code.ACCEPTED, fake_dgii.received[-1].errors
+
+
+def test_a_consumer_invoice_under_250k_built_by_the_product_goes_as_its_rfce(
+        client, certificates, fake_dgii):
+    signed = build_and_sign(samples.e32_under(), credentials=certificates[RNC],
+                            environment="testecf")
+    verdict = client.send_rfce(signed.file_name, signed.summary_xml)
+    assert verdict.code is Code.ACCEPTED, fake_dgii.received[-1].errors
+    assert client.rfce_status(RNC, verdict.encf, signed.security_code).is_accepted
+    with pytest.raises(DgiiRejected):  # the full e-CF is not DGII's to receive
+        client.send_ecf(signed.file_name, signed.xml)
 
 
 # --- consumer summaries ---------------------------------------------------------------------------

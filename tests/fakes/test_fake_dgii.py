@@ -11,7 +11,7 @@ import pytest
 import requests
 from lxml import etree
 
-from tests.ecf import documents
+from tests.ecf import dgii_documents as documents
 from tests.ecf.signing_helpers import DSIG, make_certificate, prefixed_signer, signer
 from tests.fakes.dgii import FakeDgii
 from tests.fakes.dgii_scenarios import Scenario

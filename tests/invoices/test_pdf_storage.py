@@ -18,7 +18,7 @@ from PIL import Image
 from invoicing.celery import app as celery_app
 from invoicing.documents.pdf import PdfRenderError, ensure_document_pdf, storage_folder
 from invoicing.documents.pdf import storage as pdf_module
-from invoicing.invoices import services
+from invoicing.invoices import payments, services
 from invoicing.invoices.models import Invoice
 from invoicing.invoices.pdf import (
     invoice_pdf,
@@ -86,7 +86,7 @@ def test_a_changed_invoice_gets_a_new_file_and_the_stale_one_goes(invoice, media
 def test_a_payment_changes_the_file(invoice, media):
     invoice_pdf(invoice)
     [old_file] = stored(media, invoice)
-    services.payment_record(invoice=invoice, actor=None, amount=Decimal("100.00"))
+    payments.payment_record(invoice=invoice, actor=None, amount=Decimal("100.00"))
     invoice_pdf(Invoice.objects.get(pk=invoice.pk))
     [new_file] = stored(media, invoice)
     assert new_file.name != old_file.name

@@ -42,7 +42,7 @@ def test_issue_writes_one_sale_per_inventory_line(workspace, goods,
 
 def test_running_the_task_again_changes_nothing(workspace, goods,
                                                 django_capture_on_commit_callbacks):
-    from invoicing.invoices.services import invoice_stock_sync
+    from invoicing.invoices.stock import invoice_stock_sync
 
     def sync_invoice_stock(pk):
         return invoice_stock_sync(invoice_id=pk)

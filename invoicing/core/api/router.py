@@ -15,6 +15,7 @@ API_MODULES = [
     "invoicing.fiscal.api",
     "invoicing.invoices.api",
     "invoicing.quotations.api",
+    "invoicing.ecf.api",
 ]
 
 

@@ -53,9 +53,13 @@ def parse_schema_document(kind: str, variant: str = VALIDATING_SET) -> etree._El
 
 
 @cache
+def _compiled(kind: str) -> etree.XMLSchema:
+    return etree.XMLSchema(parse_schema_document(kind))
+
+
 def schema(kind: str) -> etree.XMLSchema:
     """The compiled schema of `kind` (from the libxml2-compatible set), built once."""
-    return etree.XMLSchema(parse_schema_document(kind_of(kind)))
+    return _compiled(kind_of(kind))
 
 
 def _messages(log) -> list[SchemaMessage]:
