@@ -157,10 +157,10 @@ def test_a_second_401_is_a_refusal_not_a_loop(client, sign, fake_dgii):
 
 
 def test_an_expired_token_is_replaced_before_it_is_used(client, fake_dgii):
-    fake_dgii.token_ttl = 2.0
+    fake_dgii.token_ttl = 3.0
     first = client.token()
     assert client.token() == first
-    time.sleep(2.0)
+    time.sleep(3.0)
     assert client.token().value != first.value
     assert fake_dgii.counts.tokens[RNC] == 2 and fake_dgii.counts.unauthorized == 0
 

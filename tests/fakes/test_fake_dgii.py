@@ -127,11 +127,11 @@ def test_an_unknown_token_gets_401(fake_dgii, sign):
 
 
 def test_a_token_is_good_only_in_its_environment_and_until_it_expires(fake_dgii, sign):
-    fake_dgii.token_ttl = 0.5
+    fake_dgii.token_ttl = 2.0
     headers = bearer(fake_dgii, sign, "certecf")
     assert send(fake_dgii, headers, sign(documents.ecf()), env="ecf").status_code == 401
     assert send(fake_dgii, headers, sign(documents.ecf()), env="certecf").status_code == 200
-    time.sleep(0.6)
+    time.sleep(2.1)
     assert send(fake_dgii, headers, sign(documents.ecf(encf="E310000000002")),
                 env="certecf").status_code == 401
 
