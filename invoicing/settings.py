@@ -54,6 +54,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_timeout(name: str, default: tuple[float, float]) -> tuple[float, float]:
+    """Seconds as "connect,read" (or one number for both), each greater than zero."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        parts = [float(part) for part in raw.split(",")]
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not \"connect,read\" seconds.") from None
+    if len(parts) == 1:
+        parts *= 2
+    if len(parts) != 2 or min(parts) <= 0:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not \"connect,read\" seconds.")
+    return parts[0], parts[1]
+
+
 DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET = "django-insecure-development-only-key-change-me"
@@ -318,6 +334,8 @@ DGII_FC_URL = env_str("DGII_FC_URL", "https://fc.dgii.gov.do").rstrip("/")
 for _name, _url in (("DGII_ECF_URL", DGII_ECF_URL), ("DGII_FC_URL", DGII_FC_URL)):
     if not _url.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"{_name}={_url!r} must be an http(s) URL.")
+# Every call to DGII gives up after these many seconds to connect and to read the answer.
+DGII_TIMEOUT = env_timeout("DGII_TIMEOUT", (5.0, 30.0))
 
 
 def _ecf_key_encryption_keys() -> list[str]:

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from accounts.services import api_key_create
 from invoicing.celery import app as celery_app
 from tests.factories import UserFactory
+from tests.fakes.dgii import fake_dgii  # noqa: F401  (the fixture, for every test folder)
 from workspaces.models import Membership, Workspace
 from workspaces.roles import Role
 from workspaces.services import workspace_create
