@@ -211,6 +211,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Santo_Domingo"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# With a broker, PDFs are rendered by a worker after each change; in the embedded default
+# (tasks run in the request) they are rendered on first request instead, so issuing stays fast.
+PDF_RENDER_IN_BACKGROUND = env_bool("PDF_RENDER_IN_BACKGROUND", bool(REDIS_URL))
 # The outbox (invoicing/core/outbox.py): a failed effect is retried after base × 2^(n-1)
 # seconds (at most the max); a message handed to the broker but still pending after
 # REPUBLISH_AFTER seconds is published again by the sweep.

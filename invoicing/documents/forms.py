@@ -41,7 +41,9 @@ class DocumentHeaderForm(forms.Form):
 
     def __init__(self, *args, workspace, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = Contact.objects.for_workspace(workspace).active()
+        # Suppliers are not offered as buyers.
+        self.fields["contact"].queryset = (Contact.objects.for_workspace(workspace).active()
+                                           .customers())
         self.fields["document_subtype"].queryset = (
             DocumentSubtype.objects.for_workspace(workspace).active()
             .filter(document_type=self.document_type))
@@ -84,6 +86,34 @@ class DocumentHeaderForm(forms.Form):
             "notes": data.get("notes", ""),
             "salesman_ids": [s.pk for s in data.get("salesmen") or []],
         }
+
+
+def issuable_series(subtypes, on_date) -> list:
+    """The series of `subtypes` that can hand out a number on `on_date`."""
+    from invoicing.fiscal.numbering import NumberingRefused, check_can_issue
+
+    from .issuing import series_available
+
+    usable = []
+    for subtype in subtypes:
+        try:
+            check_can_issue(subtype, on_date)
+        except NumberingRefused:
+            continue
+        if series_available(subtype):
+            usable.append(subtype)
+    return usable
+
+
+def preferred_series(subtypes, on_date) -> dict[str, int | None]:
+    """The series a new invoice starts with: crédito fiscal (E31, else B01) for a buyer with
+    an RNC or cédula, consumo (E32, else B02) for one without; a non-fiscal series only when
+    no fiscal one can issue."""
+    usable = issuable_series(subtypes, on_date)
+    by_type = {s.ncf_type: s.pk for s in usable if s.ncf_type}
+    first = usable[0].pk if usable else None
+    return {"with_id": by_type.get("E31") or by_type.get("B01") or first,
+            "without_id": by_type.get("E32") or by_type.get("B02") or first}
 
 
 class LineForm(forms.Form):

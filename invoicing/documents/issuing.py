@@ -15,14 +15,24 @@ from typing import Any
 
 _BEFORE: list[Callable[[Any], None]] = []
 _NUMBERED: list[Callable[[Any], None]] = []
+_AVAILABLE: list[Callable[[Any], bool]] = []
 
 
 def register(*, before: Callable[[Any], None] | None = None,
-             numbered: Callable[[Any], None] | None = None) -> None:
+             numbered: Callable[[Any], None] | None = None,
+             available: Callable[[Any], bool] | None = None) -> None:
+    """`available(subtype)`: whether the workspace may issue with this series at all (the
+    forms offer and preselect only those)."""
     if before is not None and before not in _BEFORE:
         _BEFORE.append(before)
     if numbered is not None and numbered not in _NUMBERED:
         _NUMBERED.append(numbered)
+    if available is not None and available not in _AVAILABLE:
+        _AVAILABLE.append(available)
+
+
+def series_available(subtype: Any) -> bool:
+    return all(check(subtype) for check in _AVAILABLE)
 
 
 def run_before(document: Any) -> None:

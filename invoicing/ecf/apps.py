@@ -6,3 +6,15 @@ class EcfConfig(AppConfig):
     name = "invoicing.ecf"
     label = "ecf"
     verbose_name = _("Electronic invoicing (e-CF)")
+
+    def ready(self) -> None:
+        from invoicing.documents import issuing
+
+        from .selectors import is_electronic_issuer
+
+        def available(subtype) -> bool:
+            # E-series numbers are e-CF: only an electronic issuer can use them.
+            return not (subtype.ncf_type or "").startswith("E") \
+                or is_electronic_issuer(subtype.workspace)
+
+        issuing.register(available=available)

@@ -8,9 +8,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.contacts.models import Contact
-from invoicing.documents.forms import DATE_INPUT, DocumentHeaderForm
+from invoicing.documents.forms import DATE_INPUT, DocumentHeaderForm, preferred_series
 
 from .models import CancellationReason, PaymentMethod, Salesman
+
+
+class BuyerSelect(forms.Select):
+    """Customer options that say whether the customer has an RNC or cédula, so the page can
+    preselect crédito fiscal or consumo."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-fiscal-id"] = "1" if instance.has_fiscal_id else "0"
+        return option
 
 
 class InvoiceHeaderForm(DocumentHeaderForm):
@@ -19,6 +31,22 @@ class InvoiceHeaderForm(DocumentHeaderForm):
 
     field_order = ["contact", "document_subtype", "issue_date", "due_date", "currency",
                    "payment_term", "salesmen", "notes"]
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, workspace=workspace, **kwargs)
+        series = self.fields["document_subtype"]
+        preferred = preferred_series(list(series.queryset.select_related("workspace")),
+                                     timezone.localdate())
+        # The page switches between the two as the customer changes (static/js/lines.js),
+        # until the user picks a series themself.
+        series.widget.attrs.update({"data-with-id": preferred["with_id"] or "",
+                                    "data-without-id": preferred["without_id"] or ""})
+        if not self.initial.get("document_subtype"):
+            contact = self.initial.get("contact")
+            has_id = bool(contact) and Contact.objects.filter(
+                pk=contact, tax_id_type__in=("rnc", "cedula")).exclude(tax_id="").exists()
+            series.initial = preferred["with_id"] if has_id else preferred["without_id"]
+        self.fields["contact"].widget = BuyerSelect(choices=self.fields["contact"].choices)
 
     def salesmen_queryset(self, workspace):
         return Salesman.objects.for_workspace(workspace).active()
@@ -37,8 +65,10 @@ class PaymentForm(forms.Form):
 
 
 class CancelForm(forms.Form):
+    # No reason preselected: the user picks the one DGII's 608 will show.
     reason_code = forms.ChoiceField(label=_("DGII 608 reason"),
-                                    choices=CancellationReason.choices)
+                                    choices=[("", _("— choose the reason —")),
+                                             *CancellationReason.choices])
     reason = forms.CharField(label=_("Details"), max_length=500, required=False)
 
 

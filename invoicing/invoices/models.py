@@ -166,7 +166,12 @@ class Invoice(AbstractDocumentTotals):
         verbose_name_plural = _("invoices")
 
     def __str__(self) -> str:
-        return self.document_number or _("Draft #%(id)s") % {"id": self.pk}
+        if self.document_number:
+            return self.document_number
+        # A draft has no number: people know it by its customer and date.
+        return _("Draft for %(customer)s, %(date)s") % {
+            "customer": self.contact.name if self.contact_id else "—",
+            "date": self.issue_date.strftime("%d/%m/%Y") if self.issue_date else ""}
 
     @property
     def amount_due(self) -> Decimal:

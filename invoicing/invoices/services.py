@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,7 +105,7 @@ def record_effects(invoice: Invoice, *, stock: bool = False, pdf: bool = True) -
     payload = {"invoice_id": invoice.pk}
     if stock:
         outbox.enqueue("invoices.stock_sync", payload, workspace_id=invoice.workspace_id)
-    if pdf:
+    if pdf and settings.PDF_RENDER_IN_BACKGROUND:
         outbox.enqueue("invoices.pdf", payload, workspace_id=invoice.workspace_id)
 
 

@@ -5,3 +5,34 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// A form that issues, pays, cancels or converts never feels stuck and is never sent twice:
+// once submitted, its buttons wait and say so.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || form.method.toLowerCase() !== "post") return;
+  if (form.dataset.submitted === "1") {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.submitted = "1";
+  form.setAttribute("aria-busy", "true");
+  const pressed = event.submitter;
+  form.querySelectorAll("button[type=submit], button:not([type])").forEach((button) => {
+    button.classList.add(button === pressed ? "is-busy" : "is-waiting");
+    // Disabled after this tick, so the pressed button's name/value still goes with the form.
+    setTimeout(() => { button.disabled = true; }, 0);
+  });
+});
+
+// Coming back with the browser's Back button shows the form usable again.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[aria-busy=true]").forEach((form) => {
+    form.removeAttribute("aria-busy");
+    delete form.dataset.submitted;
+    form.querySelectorAll("button").forEach((button) => {
+      button.disabled = false;
+      button.classList.remove("is-busy", "is-waiting");
+    });
+  });
+});

@@ -1,18 +1,77 @@
-// The document line editor: add and remove rows. Every amount comes from the server
-// (the totals box posts the form to the preview endpoint); nothing is computed here.
+// The document line editor: add and remove rows, move through fields with Enter. Every
+// amount comes from the server (the totals box posts the form to the preview endpoint);
+// nothing is computed here.
 (function () {
+  function fields(form) {
+    return Array.from(form.querySelectorAll(
+      "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])"
+    )).filter(function (el) { return el.offsetParent !== null; });
+  }
+
+  function focusRow(row, selector) {
+    if (!row) return;
+    const target = row.querySelector(selector) || row.querySelector("input, select");
+    if (target) target.focus();
+  }
+
   function setup() {
+    const form = document.getElementById("document-form");
     const body = document.getElementById("lines");
     const total = document.querySelector("input[name=lines-TOTAL_FORMS]");
     const add = document.getElementById("add-line");
+    if (form) {
+      // Enter in a field moves to the next one; it never submits the form (a half-typed
+      // line must not issue a fiscal document). Buttons and text areas keep their Enter.
+      form.addEventListener("keydown", function (event) {
+        const el = event.target;
+        if (event.key !== "Enter" || event.isComposing || el.tagName === "TEXTAREA" ||
+            el.tagName === "BUTTON" || el.type === "submit" || el.dataset.pickerOpen === "1") return;
+        event.preventDefault();
+        const all = fields(form);
+        const next = all[all.indexOf(el) + 1];
+        if (next) next.focus();
+        else if (add) add.focus();
+      });
+    }
+    // The series follows the customer (crédito fiscal with an RNC or cédula, consumo
+    // without) until the user chooses one.
+    const contact = form && form.querySelector("select[name=contact]");
+    const series = form && form.querySelector("select[name=document_subtype]");
+    if (contact && series && series.dataset.withId !== undefined) {
+      series.addEventListener("change", function () { series.dataset.chosen = "1"; });
+      contact.addEventListener("change", function () {
+        if (series.dataset.chosen === "1") return;
+        const option = contact.selectedOptions[0];
+        const wanted = option && option.dataset.fiscalId === "1" ? series.dataset.withId
+          : series.dataset.withoutId;
+        if (wanted && series.querySelector("option[value='" + wanted + "']")) {
+          series.value = wanted;
+          series.dispatchEvent(new Event("change", {bubbles: true}));
+          series.dataset.chosen = "";
+        }
+      });
+    }
     if (!body || !total) return;
     if (add) {
       add.addEventListener("click", function () {
         const index = parseInt(total.value, 10);
         total.value = String(index + 1);
+        body.dataset.focusNext = "line-" + index;
         htmx.ajax("GET", body.dataset.rowUrl + "?index=" + index, {target: "#lines", swap: "beforeend"});
       });
     }
+    // A new row takes the focus (its first field); a row refilled from its product keeps
+    // the user on its quantity.
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      const wanted = body.dataset.focusNext;
+      if (wanted) {
+        delete body.dataset.focusNext;
+        focusRow(document.getElementById(wanted), "select, input");
+        return;
+      }
+      const row = event.target && event.target.closest && event.target.closest(".line-row");
+      if (row && row.parentElement === body) focusRow(row, "input[name$=-quantity]");
+    });
     body.addEventListener("click", function (event) {
       const button = event.target.closest(".remove-line");
       if (!button) return;

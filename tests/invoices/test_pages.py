@@ -169,3 +169,59 @@ def test_a_cancelled_invoice_is_not_editable(logged_in_client, workspace, owner)
     invoice = invoice_cancel(invoice=make_invoice(workspace), actor=owner, reason_code="04")
     response = logged_in_client.get(reverse("invoices:edit", args=[invoice.pk]))
     assert response.status_code == 302
+
+
+def test_the_list_shows_the_buyer_an_invoice_was_issued_to(logged_in_client, workspace, owner):
+    from invoicing.contacts.services import contact_update
+
+    contact = customer(workspace, name="Ferretería Ozama")
+    make_invoice(workspace, contact=contact)
+    draft = make_invoice(workspace, contact=contact, draft=True)
+    contact_update(contact=contact, actor=owner, name="Ozama Renombrada SRL")
+    html = logged_in_client.get(reverse("invoices:list")).content.decode()
+    assert "Ferretería Ozama</td>" in html  # the issued invoice keeps its frozen buyer
+    assert "Ozama Renombrada SRL</td>" in html  # the draft shows the contact as it is now
+    assert draft.pk
+
+
+def test_a_new_invoice_starts_on_the_fiscal_series_that_suits_the_buyer(logged_in_client,
+                                                                       workspace):
+    b01, b02 = fiscal_subtype(workspace, "B01"), fiscal_subtype(workspace, "B02")
+    with_rnc = customer(workspace, tax_id_type="rnc", tax_id="131246796")
+    without = customer(workspace, tax_id_type="none", tax_id="")
+    supplier = customer(workspace, name="Proveedor Solamente", kind="supplier")
+    page = logged_in_client.get(reverse("invoices:new")).content.decode()
+    assert f'data-with-id="{b01.pk}"' in page and f'data-without-id="{b02.pk}"' in page
+    assert f'<option value="{b02.pk}" selected>' in page  # no customer yet: consumo
+    assert "Proveedor Solamente" not in page  # suppliers are not offered as buyers
+    assert f'value="{with_rnc.pk}" data-fiscal-id="1"' in page
+    assert f'value="{without.pk}" data-fiscal-id="0"' in page
+    assert supplier.pk
+    # The non-fiscal series is still offered, just not preselected.
+    assert f'<option value="{plain_subtype(workspace).pk}">' in page
+
+
+def test_the_cancel_form_makes_the_user_choose_the_608_reason(logged_in_client, workspace):
+    invoice = make_invoice(workspace)
+    html = logged_in_client.get(reverse("invoices:detail", args=[invoice.pk])).content.decode()
+    assert '<option value="" selected>' in html
+    response = logged_in_client.post(reverse("invoices:cancel", args=[invoice.pk]),
+                                     {"reason_code": ""})
+    assert response.status_code == 302
+    assert Invoice.objects.get(pk=invoice.pk).status != InvoiceStatus.CANCELLED
+
+
+def test_drafts_are_named_by_customer_and_date(logged_in_client, workspace):
+    draft = make_invoice(workspace, draft=True, contact=customer(workspace, name="Colmado Ana"))
+    html = logged_in_client.get(reverse("invoices:list")).content.decode()
+    assert f"Colmado Ana, {draft.issue_date:%d/%m/%Y}" in html
+
+
+def test_quantities_show_as_typed(logged_in_client, workspace):
+    invoice = make_invoice(workspace, draft=True, items=[
+        {"description": "Cajas", "quantity": "10", "unit_price": "5.00",
+         "tax_ids": [tax(workspace, "ITBIS 18%").pk]}])
+    edit = logged_in_client.get(reverse("invoices:edit", args=[invoice.pk])).content.decode()
+    assert 'value="10"' in edit and "1E+1" not in edit
+    detail = logged_in_client.get(reverse("invoices:detail", args=[invoice.pk])).content.decode()
+    assert "1E+1" not in detail

@@ -56,3 +56,19 @@ def plain_number(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def percent(value) -> str:
+    """`18%`, `2.5%`: percentages without trailing zeros."""
+    if value is None or value == "":
+        return ""
+    return f"{_plain_number(Decimal(value))}%"
+
+
+@register.filter
+def rate(value) -> str:
+    """`58.5000`: exchange rates always with their 4 stored decimals."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value):.4f}"
