@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -203,6 +204,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(hours=1),
     },
 }
+
+# DGII's registry of taxpayers (the URL of DGII_RNC.zip, set by the deployment): when set,
+# beat refreshes the shared RNC registry from it every Sunday at 03:30.
+DGII_RNC_URL = env_str("DGII_RNC_URL").strip()
+if DGII_RNC_URL and not DGII_RNC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"DGII_RNC_URL={DGII_RNC_URL!r} is not an http(s) URL.")
+DGII_RNC_TIMEOUT = env_int("DGII_RNC_TIMEOUT", 60)  # seconds to connect, and between reads
+if DGII_RNC_URL:
+    CELERY_BEAT_SCHEDULE["contacts-rnc-refresh"] = {
+        "task": "contacts.rnc_refresh",
+        "schedule": crontab(minute=30, hour=3, day_of_week="sunday"),
+    }
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
