@@ -50,9 +50,10 @@ class RegistryLine:
 
 
 def registry_tax_id(raw: str) -> str | None:
-    """The digits of a valid RNC (9) or cédula (11), or None. Dashes and spaces are
-    ignored; stdnum's whitelists of real numbers with bad check digits are accepted."""
-    digits = raw.strip().replace("-", "").replace(" ", "")
+    """The digits of a valid RNC (9) or cédula (11), or None. Dashes and surrounding
+    spaces are ignored; stdnum's whitelists of real numbers with bad check digits are
+    accepted."""
+    digits = raw.strip().replace("-", "")
     if len(digits) == 9 and is_valid_rnc(digits):
         return digits
     if len(digits) == 11 and is_valid_cedula(digits):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,8 @@ _REGISTRY_FIELDS = ("name", "trade_name", "activity", "started_on", "status", "p
 
 
 def rnc_registry_import(*, path: str | Path, source: str = "",
-                        batch_size: int = REGISTRY_BATCH_SIZE, prune: bool = False) -> RncImport:
+                        batch_size: int = REGISTRY_BATCH_SIZE, prune: bool = False,
+                        on_batch: Callable[[int], None] | None = None) -> RncImport:
     """Upsert DGII's registry from `DGII_RNC.TXT` or its ZIP at `path`, streaming, in
     batches of `batch_size`, all in one transaction: a file that fails half-way leaves the
     registry as it was. A taxpayer repeated within the file takes its last line.
@@ -160,7 +162,8 @@ def rnc_registry_import(*, path: str | Path, source: str = "",
     wrong file, or an error page downloaded instead of the ZIP).
 
     Returns the run's record; `counts` has `read`, `created`, `updated`, `skipped` (by
-    reason: registry.SKIP_REASONS), `stale` or `deleted`, and `seconds`.
+    reason: registry.SKIP_REASONS), `stale` or `deleted`, and `seconds`. `on_batch(lines
+    read so far)` is called after each batch is written (progress, memory readings).
     """
     started = time.monotonic()
     skipped = dict.fromkeys(registry.SKIP_REASONS, 0)
@@ -185,6 +188,8 @@ def rnc_registry_import(*, path: str | Path, source: str = "",
                 if len(batch) >= batch_size:
                     upserted += _registry_upsert(batch)
                     batch = {}
+                    if on_batch is not None:
+                        on_batch(counts["read"])
         upserted += _registry_upsert(batch)
         # Counted once at the end rather than per batch: the ids this file holds are the
         # rows now stamped with this run; an id met again in a later batch was upserted twice.

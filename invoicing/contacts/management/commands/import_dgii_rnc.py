@@ -49,14 +49,27 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not a file.")
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
-        rss_before = peak_rss_kb()
+        memory = {"peak_rss_kb_before": peak_rss_kb()}
+        progress_every = 100_000 if options["verbosity"] >= 2 else 0
+
+        def on_batch(read: int) -> None:
+            # Memory after the first batch, against the end: flat means the rest of the file
+            # adds nothing.
+            memory.setdefault("peak_rss_kb_first_batch", peak_rss_kb())
+            if progress_every and read // progress_every != memory.get("progress", 0):
+                memory["progress"] = read // progress_every
+                self.stderr.write(f"  {read:,} lines read…")
+
         try:
             run = rnc_registry_import(path=path, source=path.name,
-                                      batch_size=options["batch_size"], prune=options["prune"])
+                                      batch_size=options["batch_size"], prune=options["prune"],
+                                      on_batch=on_batch)
         except (InvalidInput, ValueError, zipfile.BadZipFile) as error:
             raise CommandError(f"{path.name}: {getattr(error, 'message', error)}") from None
-        counts = {**run.counts, "import_id": run.pk, "peak_rss_kb_before": rss_before,
-                  "peak_rss_kb": peak_rss_kb()}
+        memory.pop("progress", None)
+        memory["peak_rss_kb"] = peak_rss_kb()
+        memory.setdefault("peak_rss_kb_first_batch", memory["peak_rss_kb"])
+        counts = {**run.counts, "import_id": run.pk, **memory}
         if options["json"]:
             self.stdout.write(json.dumps(counts))
             return
