@@ -300,6 +300,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "invoicing.core.api.schema.add_error_responses",
+        "invoicing.core.api.schema.integer_path_ids",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ContactKindEnum": "invoicing.contacts.models.ContactKind",

@@ -4,6 +4,8 @@ operation. Calls go through the WSGI app, inside the test database."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -51,7 +53,8 @@ def seeded_api(workspace, owner, keep_test_connection):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12")), deadline=None,
+          derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_api_honours_its_schema(case, seeded_api):
     case.call_and_validate(headers={"Authorization": f"Bearer {seeded_api.api_key}"},

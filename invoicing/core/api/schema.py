@@ -1,6 +1,48 @@
-"""OpenAPI post-processing: every operation documents the single error shape."""
+"""The OpenAPI schema: served in English whatever the request's language, and
+post-processed so every operation documents the single error shape and numeric path ids
+are integers."""
 
 from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.utils import translation
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
+
+SCHEMA_LANGUAGE = "en"
+
+
+class SchemaView(SpectacularAPIView):
+    """`/api/v1/schema/`. Descriptions come from translatable strings (field labels, help
+    texts, choice names); a schema that followed `Accept-Language` would make a client
+    generated from it change with whoever downloaded it. So the schema is generated and
+    rendered in English, always (drf-spectacular's `?lang=` is ignored too), and generated
+    once per process. Error messages of the API itself still follow the request."""
+
+    _generated: ClassVar[dict[Any, dict]] = {}
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override(SCHEMA_LANGUAGE):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # inside the override: lazy strings render in English
+        response["Content-Language"] = SCHEMA_LANGUAGE
+        return response
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        schema = self._generated.get(version)
+        if schema is None:
+            generator = self.generator_class(urlconf=self.urlconf, api_version=version,
+                                             patterns=self.patterns)
+            schema = generator.get_schema(request=request, public=self.serve_public)
+            self._generated[version] = schema
+        filename = self._get_filename(request, version)
+        return Response(data=schema,
+                        headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -63,4 +105,19 @@ def add_error_responses(result, generator, request, public):
                     "description": DESCRIPTIONS[code],
                     "content": {"application/json": {"schema": ref}},
                 })
+    return result
+
+
+def integer_path_ids(result, generator, request, public):
+    """Routes take ids as `\\d+` (the router's regex, for the optional trailing slash);
+    drf-spectacular documents such a parameter as a string with a pattern. An id is an
+    integer (API.md), and generated clients should take an int."""
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "path" and schema.get("pattern") == r"^\d+$":
+                    parameter["schema"] = {"type": "integer"}
     return result
