@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from invoicing.core.api.prepared import PreparedQuery
+from workspaces.authorization import bind_role
 from workspaces.roles import Role
 
 from .models import ApiKey, hash_api_key
@@ -17,21 +17,17 @@ from .models import ApiKey, hash_api_key
 API_KEY_ROLE = Role.ADMIN
 
 
-def _bind(request, workspace, role) -> None:
+def _bind(request, workspace, role, user=None) -> None:
     # Set on the Django request too: DRF's Request proxies reads to it, and middleware,
-    # templates and the exception handler look there.
+    # templates and the exception handler look there. The user acts with this role in the
+    # services too (workspaces.authorization).
+    bind_role(user, workspace.pk, role)
     request.workspace = workspace
     request.workspace_role = role
     request._request.workspace = workspace
     request._request.workspace_role = role
 
 
-# Every API request runs this lookup: compiled once (key_hash is unique, so at most one row).
-_USABLE_KEY = PreparedQuery(
-    lambda key_hash: ApiKey.objects.usable().select_related("workspace", "created_by")
-    .filter(key_hash=key_hash)[:1],
-    "api-key-hash-placeholder-7f3c9a",
-)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -48,8 +44,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
 
-        found = _USABLE_KEY.rows(hash_api_key(clear_key))
-        key = found[0] if found else None
+        key = (ApiKey.objects.usable().select_related("workspace", "created_by")
+               .filter(key_hash=hash_api_key(clear_key)).first())
         if key is None:
             raise exceptions.AuthenticationFailed(_("Invalid, revoked or deactivated API key."))
 
@@ -59,7 +55,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if key.last_used_at is None or key.last_used_at < now - resolution:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
             key.last_used_at = now
-        _bind(request, key.workspace, API_KEY_ROLE)
+        _bind(request, key.workspace, API_KEY_ROLE, key.created_by)
         return key.created_by, key
 
     def authenticate_header(self, request):
@@ -76,5 +72,5 @@ class WorkspaceSessionAuthentication(authentication.SessionAuthentication):
         membership = getattr(request._request, "membership", None)
         if membership is None:
             raise exceptions.AuthenticationFailed(_("You are not a member of any workspace."))
-        _bind(request, membership.workspace, membership.role)
+        _bind(request, membership.workspace, membership.role, result[0])
         return result

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import Conflict, InvalidInput
+from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record
 
@@ -25,6 +26,7 @@ class IssuedApiKey:
     clear_key: str  # shown once; only its hash is stored
 
 
+@requires("api_key_create")
 @transaction.atomic
 def api_key_create(*, workspace: Workspace, actor: Any, name: str) -> IssuedApiKey:
     name = (name or "").strip()
@@ -41,6 +43,7 @@ def api_key_create(*, workspace: Workspace, actor: Any, name: str) -> IssuedApiK
     return IssuedApiKey(api_key=key, clear_key=clear)
 
 
+@requires("api_key_revoke")
 @transaction.atomic
 def api_key_revoke(*, api_key: ApiKey, actor: Any) -> ApiKey:
     api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from invoicing.core.errors import Conflict, InvalidInput, NotFound
 from invoicing.core.money import quantize_rate
 
+from .authorization import requires
 from .models import Activity, Currency, ExchangeRate, Membership, Workspace
 from .roles import Role
 
@@ -115,6 +116,7 @@ def workspace_provision(*, workspace: Workspace) -> None:
             provision(workspace)
 
 
+@requires("workspace_update")
 @transaction.atomic
 def workspace_update(*, workspace: Workspace, actor: Any, **fields: Any) -> Workspace:
     allowed = {"name", "rnc", "address", "phone", "email", "logo", "pdf_footer",
@@ -140,6 +142,7 @@ def workspace_update(*, workspace: Workspace, actor: Any, **fields: Any) -> Work
 
 
 # --- Members --------------------------------------------------------------------------------
+@requires("member_add")
 @transaction.atomic
 def member_add(*, workspace: Workspace, actor: Any, email: str, role: str,
                password: str | None = None) -> Membership:
@@ -168,6 +171,7 @@ def _owners_left(workspace: Workspace, excluding: Membership) -> int:
             .exclude(pk=excluding.pk).count())
 
 
+@requires("member_change_role")
 @transaction.atomic
 def member_change_role(*, membership: Membership, actor: Any, role: str) -> Membership:
     if role not in Role.values:
@@ -185,6 +189,7 @@ def member_change_role(*, membership: Membership, actor: Any, role: str) -> Memb
     return membership
 
 
+@requires("member_remove")
 @transaction.atomic
 def member_remove(*, membership: Membership, actor: Any) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -273,6 +278,7 @@ def _rate(value: Any, field: str) -> Decimal:
     return rate
 
 
+@requires("exchange_rate_set")
 @transaction.atomic
 def exchange_rate_set(*, currency: Currency, actor: Any, rate: Decimal,
                       effective_date: datetime.date | None = None,
@@ -303,6 +309,7 @@ def exchange_rate_set(*, currency: Currency, actor: Any, rate: Decimal,
     return entry
 
 
+@requires("currency_create")
 @transaction.atomic
 def currency_create(*, workspace: Workspace, actor: Any, code: str, name: str = "",
                     symbol: str = "", exchange_rate: Decimal | None = None,
@@ -337,6 +344,7 @@ def currency_create(*, workspace: Workspace, actor: Any, code: str, name: str = 
     return currency
 
 
+@requires("currency_update")
 @transaction.atomic
 def currency_update(*, currency: Currency, actor: Any, **fields: Any) -> Currency:
     """Change name, symbol, code (only while no document uses it), active, default, and the
@@ -387,6 +395,7 @@ def currency_update(*, currency: Currency, actor: Any, **fields: Any) -> Currenc
     return currency
 
 
+@requires("currency_make_default")
 @transaction.atomic
 def currency_make_default(*, currency: Currency, actor: Any) -> Currency:
     """Exactly one default per workspace; its rate is 1.
@@ -425,6 +434,7 @@ def currency_make_default(*, currency: Currency, actor: Any) -> Currency:
     return currency
 
 
+@requires("currency_delete")
 def currency_delete(*, currency: Currency, actor: Any) -> None:
     """Delete an unused currency; one used by a document is kept (409: deactivate it)."""
     if currency.is_default:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import ApiKey
 from accounts.services import api_key_create, api_key_revoke
 from invoicing.core.errors import DomainError
+from invoicing.core.pages import add_form_errors
 
 from .decorators import workspace_required
 from .forms import (
@@ -29,18 +30,6 @@ from .services import (
     workspace_create,
     workspace_update,
 )
-
-
-def add_form_errors(form, error: DomainError) -> None:
-    """A domain error becomes errors on the form fields it names, or on the form."""
-    placed = False
-    for name, messages_ in error.fields.items():
-        if name in form.fields:
-            for message in messages_:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import Conflict, InvalidInput
+from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record
 
@@ -65,6 +66,7 @@ def _clean(contact: Contact, fields: dict[str, Any]) -> None:
         )
 
 
+@requires("contact_create")
 @transaction.atomic
 def contact_create(*, workspace: Workspace, actor: Any, name: str,
                    kind: str = ContactKind.CUSTOMER, tax_id_type: str | None = None,
@@ -99,6 +101,7 @@ def guess_tax_id_type(tax_id: str | None) -> str:
                        field="tax_id_type")
 
 
+@requires("contact_update")
 @transaction.atomic
 def contact_update(*, contact: Contact, actor: Any, **fields: Any) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -110,6 +113,7 @@ def contact_update(*, contact: Contact, actor: Any, **fields: Any) -> Contact:
     return contact
 
 
+@requires("contact_set_active")
 @transaction.atomic
 def contact_set_active(*, contact: Contact, actor: Any, is_active: bool) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -125,6 +129,7 @@ def contact_set_active(*, contact: Contact, actor: Any, is_active: bool) -> Cont
     return contact
 
 
+@requires("contact_delete")
 def contact_delete(*, contact: Contact, actor: Any) -> None:
     """Delete a contact no document uses. One used by an invoice or a quotation (their
     foreign keys PROTECT it) is kept: 409, deactivate it instead."""

@@ -5,7 +5,7 @@ Also scheduled in beat (`invoices.stock_repair`), so a lost message costs nothin
 
 from django.core.management.base import BaseCommand
 
-from invoicing.invoices.services import invoice_stock_sync, invoices_with_stock_pending
+from invoicing.invoices.stock import invoice_stock_sync, invoices_with_stock_pending
 
 
 class Command(BaseCommand):
