@@ -125,7 +125,7 @@ def test_a_file_that_is_not_the_registry_changes_nothing(tmp_path):
     with zipfile.ZipFile(empty_zip, "w") as out:
         out.writestr("a.csv", "x")
         out.writestr("b.csv", "y")
-    with pytest.raises(CommandError, match="DGII_RNC.TXT"):
+    with pytest.raises(CommandError, match=r"DGII_RNC\.TXT"):
         call_command("import_dgii_rnc", str(empty_zip), stdout=StringIO())
     with pytest.raises(CommandError, match="is not a file"):
         call_command("import_dgii_rnc", str(tmp_path / "missing.zip"), stdout=StringIO())

@@ -14,7 +14,7 @@ class FileServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's naming)
+            def do_GET(self):
                 server.requests.append(self.path)
                 status, body = server.files.get(self.path, (404, b"not found"))
                 self.send_response(status)
