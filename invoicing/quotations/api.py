@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from invoicing.core.api.schema import PDF_PARAMETERS, PDF_RESPONSES
 from invoicing.core.api.viewsets import WorkspaceViewSet
 from invoicing.invoices.api import PdfRenderer
-from invoicing.invoices.selectors import invoice_queryset
+from invoicing.invoices.selectors import invoice_data_by_id
 from invoicing.invoices.serializers import InvoiceSerializer
 from workspaces.roles import SELL
 
@@ -130,12 +130,11 @@ class QuotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspa
         serializer.is_valid(raise_exception=True)
         invoice = services.quotation_convert(quotation=quotation, actor=request.user,
                                              **serializer.validated_data)
-        fresh = invoice_queryset(self.workspace).get(pk=invoice.pk)
-        return Response(InvoiceSerializer(fresh).data, status=status.HTTP_201_CREATED)
+        return Response(invoice_data_by_id(self.workspace, invoice.pk),
+                        status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Download the quotation as PDF",
-                   responses={(200, "application/pdf"): OpenApiResponse(
-                       response=OpenApiTypes.BINARY, description="The PDF document")})
+    @extend_schema(summary="Download the quotation as PDF", parameters=PDF_PARAMETERS,
+                   responses=PDF_RESPONSES)
     @action(detail=True, methods=["get"],
             renderer_classes=[renderers.JSONRenderer, PdfRenderer])
     def pdf(self, request, pk=None):

@@ -3,7 +3,7 @@ from tests.invoices.helpers import make_invoice
 
 
 def make_payment(workspace):
-    from invoicing.invoices.services import payment_record
+    from invoicing.invoices.payments import payment_record
 
     invoice = make_invoice(workspace)
     return payment_record(invoice=invoice, actor=None, amount="100.00")

@@ -7,11 +7,23 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.utils import translation
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.response import Response
 
 SCHEMA_LANGUAGE = "en"
+
+# The `…/{id}/pdf` routes of every document: what they take and answer. (Their renderers
+# would otherwise add DRF's `?format=` parameter, which changes nothing there.)
+PDF_PARAMETERS = [
+    OpenApiParameter("inline", OpenApiTypes.INT, OpenApiParameter.QUERY, enum=[0, 1],
+                     description="`1`: `Content-Disposition: inline` (for showing in a "
+                     "browser); otherwise an attachment named after the document number."),
+    OpenApiParameter("format", exclude=True),
+]
+PDF_RESPONSES = {(200, "application/pdf"): OpenApiResponse(
+    response=OpenApiTypes.BINARY, description="The PDF document.")}
 
 
 class SchemaView(SpectacularAPIView):
