@@ -1,6 +1,8 @@
 """Property-based run over the whole OpenAPI schema (schemathesis): no server error and no
-response that contradicts the schema, for a bounded number of generated requests per
-operation. Calls go through the WSGI app, inside the test database."""
+response that contradicts the schema (status, content type, body: response_schema_conformance),
+for a bounded number of generated requests per operation (`SCHEMATHESIS_EXAMPLES`, default
+12). Calls go through the WSGI app, inside the test database. test_schema_conformance.py
+walks every operation with valid requests on real objects."""
 
 from __future__ import annotations
 
@@ -48,6 +50,9 @@ def seeded_api(workspace, owner, keep_test_connection):
     from invoicing.invoices.payments import payment_record
 
     payment_record(invoice=invoice, actor=None, amount="10.00")
+    from tests.factories import RncRegistryEntryFactory
+
+    RncRegistryEntryFactory(tax_id="131246796")  # the schema's example of `/rnc/{tax_id}`
     return api_client_for(workspace, owner)
 
 
