@@ -41,11 +41,12 @@ class Walk:
         self.walked: set[tuple[str, str]] = set()
 
     def __call__(self, method: str, path: str, status: int = 200, *, body=NOT_SET,
-                 query: dict | None = None, **path_parameters):
+                 query: dict | None = None, headers: dict | None = None, **path_parameters):
         path = f"{PREFIX}{path}"
         case = SCHEMA[path][method].Case(path_parameters=path_parameters or None,
                                           query=query, body=body)
-        response = case.call_and_validate(headers=self.headers, checks=CHECKS)
+        response = case.call_and_validate(headers={**self.headers, **(headers or {})},
+                                          checks=CHECKS)
         assert response.status_code == status, (method, path, response.status_code,
                                                 response.content[:500])
         if 200 <= status < 300:
@@ -220,6 +221,12 @@ def test_documented_errors_have_the_error_shape(seed):
     walk("POST", "/invoices/", 400, body={"contact_id": seed["contact"].pk, "items": []})
     walk("DELETE", "/contacts/{id}/", 409, id=seed["contact"].pk)
     walk("POST", "/invoices/{id}/issue/", 409, id=seed["invoice"].pk)
+    walk("GET", "/contacts/", 406, headers={"Accept": "text/html"})
+    once = {"Idempotency-Key": "conformance-1"}
+    walk("POST", "/taxes/", 201, headers=once, body={"name": "ISC 5%", "kind": "isc",
+                                                     "rate": "5"})
+    walk("POST", "/taxes/", 422, headers=once, body={"name": "ISC 6%", "kind": "isc",
+                                                     "rate": "6"})
     walk.headers = {"Authorization": "Bearer inv_not-a-key"}
     walk("GET", "/contacts/", 401)
 

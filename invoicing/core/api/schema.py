@@ -82,6 +82,8 @@ DESCRIPTIONS = {
     "403": "The key or user's role does not allow this.",
     "404": "No such object in this workspace (objects of other workspaces do not exist).",
     "405": "Method not allowed on this path.",
+    "406": "The `Accept` header asks for a format this path does not answer in (JSON; "
+           "`application/pdf` on `…/pdf`).",
     "409": "The object's state refuses the operation, or the Idempotency-Key is in flight.",
     "415": "Send JSON (`Content-Type: application/json`).",
     "422": "The Idempotency-Key was used before with a different body.",
@@ -97,7 +99,7 @@ def add_error_responses(result, generator, request, public):
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
-            codes = ["400", "401", "403", "404", "405", "500"]
+            codes = ["400", "401", "403", "404", "405", "406", "500"]
             if method in {"post", "put", "patch", "delete"}:
                 codes += ["409"]
             if method in {"post", "put", "patch"}:
