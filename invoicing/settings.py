@@ -279,7 +279,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.ApiKeyAuthentication",
         "accounts.authentication.WorkspaceSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["invoicing.core.api.permissions.WorkspaceRolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["workspaces.api_permissions.WorkspaceRolePermission"],
     "DEFAULT_PAGINATION_CLASS": "invoicing.core.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
         "invoicing.core.api.filtering.FilterBackend",

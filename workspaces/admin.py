@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.admin import WorkspaceScopedAdmin
 from invoicing.core.errors import DomainError
+from invoicing.core.models import IdempotencyRecord
 
 from . import services
-from .models import Activity, Currency, ExchangeRate, IdempotencyRecord, Membership, Workspace
+from .models import Activity, Currency, ExchangeRate, Membership, Workspace
 
 
 class MembershipInline(admin.TabularInline):

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from invoicing.core.tenancy import WorkspaceQuerySet, WorkspaceScopedModel
+from invoicing.core.tenancy import WorkspaceScopedModel
 
 from .roles import Role
 
@@ -145,26 +145,3 @@ class Activity(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.target_type}#{self.target_id}"
-
-
-class IdempotencyRecord(WorkspaceScopedModel):
-    """One POST made with an `Idempotency-Key`: claimed before the work runs, then the
-    response is kept so a retry replays it (API.md)."""
-
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = WorkspaceQuerySet.as_manager()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "key"], name="idempotency_unique_key")
-        ]
-        indexes = [models.Index(fields=["created_at"])]
-
-    @property
-    def in_flight(self) -> bool:
-        return self.response_status is None

@@ -15,6 +15,7 @@ from django.db import models, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from invoicing.core import count_cache
 from invoicing.core.errors import Conflict, InvalidInput
 from workspaces.authorization import requires
 from workspaces.models import Workspace
@@ -84,6 +85,7 @@ def contact_create(*, workspace: Workspace, actor: Any, name: str,
         "payment_terms_days": payment_terms_days, "notes": notes, "is_active": is_active,
     })
     contact.save()
+    count_cache.changed(workspace.pk)
     activity_record(workspace=workspace, actor=actor, verb="created", target=contact,
                     description=_("Contact %(name)s created") % {"name": contact.name})
     return contact
@@ -107,6 +109,7 @@ def contact_update(*, contact: Contact, actor: Any, **fields: Any) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     _clean(contact, fields)
     contact.save()
+    count_cache.changed(contact.workspace_id)  # searches match contact names and ids
     activity_record(workspace=contact.workspace, actor=actor, verb="updated", target=contact,
                     description=_("Contact %(name)s changed") % {"name": contact.name},
                     data={"fields": sorted(fields)})
@@ -120,6 +123,7 @@ def contact_set_active(*, contact: Contact, actor: Any, is_active: bool) -> Cont
     if contact.is_active != is_active:
         contact.is_active = is_active
         contact.save(update_fields=["is_active", "updated_at"])
+        count_cache.changed(contact.workspace_id)
         activity_record(
             workspace=contact.workspace, actor=actor,
             verb="activated" if is_active else "deactivated", target=contact,
@@ -140,6 +144,7 @@ def contact_delete(*, contact: Contact, actor: Any) -> None:
                             target=contact,
                             description=_("Contact %(name)s deleted") % {"name": contact.name})
             contact.delete()
+            count_cache.changed(contact.workspace_id)
     except models.ProtectedError:
         raise Conflict(
             _("%(name)s is used by invoices or quotations and cannot be deleted; deactivate "

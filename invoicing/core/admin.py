@@ -30,9 +30,8 @@ class WorkspaceScopedAdmin(admin.ModelAdmin):
         kwargs["fields"] = [f for f in flatten_fieldsets(self.get_fieldsets(request, obj))
                             if f != "workspace"]
         form = super().get_form(request, obj, change=change, **kwargs)
-        from workspaces.models import Workspace
-
-        chooser = forms.ModelChoiceField(Workspace.objects.all(), label=_("workspace"))
+        workspaces = self.model._meta.get_field("workspace").related_model
+        chooser = forms.ModelChoiceField(workspaces.objects.all(), label=_("workspace"))
         return type(form.__name__, (form,), {"workspace": chooser})
 
     def save_model(self, request, obj, form, change):

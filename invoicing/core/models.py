@@ -42,3 +42,34 @@ class OutboxMessage(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.done_at is None and self.failed_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """One POST made with an `Idempotency-Key` (API.md): claimed in its own committed
+    transaction before the work runs, then its answer is written in the transaction of the
+    change it protects, so a committed change always has its key's answer."""
+
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE,
+                                  related_name="+", editable=False)
+    key = models.CharField(_("key"), max_length=255)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("answer status"), null=True)
+    response_body = models.JSONField(_("answer"), null=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        # The table predates the move of this model into core.
+        db_table = "workspaces_idempotencyrecord"
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="idempotency_unique_key")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="workspaces__created_d85121_idx")]
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def in_flight(self) -> bool:
+        return self.response_status is None

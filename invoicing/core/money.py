@@ -32,3 +32,11 @@ def format_money(amount: Decimal, symbol: str = "RD$") -> str:
     amount = quantize_money(amount)
     sign = "-" if amount < 0 else ""
     return f"{sign}{symbol}{abs(amount):,.2f}"
+
+
+def plain_number(value: Decimal | int | str) -> str:
+    """`10`, `2.5`, `0.3333`: a quantity as people write it, never `1E+1`."""
+    text = format(to_decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"

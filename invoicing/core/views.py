@@ -5,31 +5,21 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import csrf as csrf_views
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from invoicing.core.api.errors import json_error
-
-# Each app may contribute a dashboard panel: a callable (request) -> dict | None, listed here
-# so the dashboard stays one constant-query page per panel.
-DASHBOARD_PANELS = [
-    "invoicing.invoices.dashboard.panel",
-    "invoicing.fiscal.dashboard.panel",
-    "invoicing.quotations.dashboard.panel",
-]
+from invoicing.core.discovery import app_modules
 
 
 def _panels(request) -> list[dict]:
+    """Each app may contribute a dashboard panel: `<app>/dashboard.py` with
+    `panel(request) -> dict | None` (a fixed number of queries each)."""
     panels = []
-    for dotted in DASHBOARD_PANELS:
-        try:
-            panel = import_string(dotted)
-        except ImportError:
-            continue
-        data = panel(request)
+    for module in app_modules("dashboard"):
+        data = module.panel(request)
         if data:
             panels.append(data)
     return panels

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
+from invoicing.core.money import plain_number
 from invoicing.core.pages import add_form_errors
 from invoicing.products.models import Product
 from workspaces.decorators import workspace_required
@@ -60,7 +61,7 @@ def initial_lines(document) -> list[dict]:
         return [{"quantity": 1, "discount_type": "amount"}]
     return [{
         "product": line.product_id, "description": line.description,
-        "quantity": line.quantity.normalize(), "unit_price": line.unit_price,
+        "quantity": plain_number(line.quantity), "unit_price": line.unit_price,
         "discount": line.discount, "discount_type": line.discount_type,
         "taxes": line.tax_ids,
     } for line in document.lines.all()]

@@ -3,6 +3,8 @@ the services decide. `document_items()` turns the formset into the services' ite
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,26 @@ class DocumentHeaderForm(forms.Form):
         self.fields["currency"].required = True
         self.fields["salesmen"].queryset = self.salesmen_queryset(workspace)
         self.fields["issue_date"].initial = timezone.localdate()
+
+    @cached_property
+    def frozen_text(self) -> dict[str, str]:
+        """The shown value of each disabled field (what an issued document keeps), as text."""
+        texts = {}
+        for name, field in self.fields.items():
+            if not field.disabled:
+                continue
+            value = self.initial.get(name, field.initial)
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                texts[name] = ", ".join(str(o) for o in field.queryset.filter(pk__in=value or []))
+            elif isinstance(field, forms.ModelChoiceField):
+                found = field.queryset.model._default_manager.filter(pk=value).first() \
+                    if value else None
+                texts[name] = str(found) if found else "—"
+            elif hasattr(value, "strftime"):
+                texts[name] = value.strftime("%d/%m/%Y")
+            else:
+                texts[name] = str(value or "—")
+        return texts
 
     def service_kwargs(self) -> dict:
         """The header as the document services take it."""

@@ -22,7 +22,7 @@ def invoice_stock_sync(*, invoice_id: int) -> int:
     invoice writes one `sale` per inventory line; later syncs (lines changed, cancelled)
     write per product the difference between what the lines ask and what is booked.
     """
-    from invoicing.products.services import StockEntry, stock_movements_record_many
+    from invoicing.products.stock import StockEntry, stock_movements_record_many
 
     with transaction.atomic():
         invoice = (Invoice.objects.select_for_update(of=("self",)).select_related("workspace")

@@ -122,7 +122,8 @@ def _editor(request, invoice: Invoice | None):
             return redirect("invoices:detail", pk=saved.pk)
     return editor.render_editor(request, "invoices/form.html", {
         "form": form, "formset": formset, "invoice": invoice, "lines_locked": lines_locked,
-        "policy": policy,
+        "policy": policy, "lines": list(invoice.lines.all()) if lines_locked else [],
+        "symbol": invoice.currency.symbol if invoice is not None else "",
     })
 
 

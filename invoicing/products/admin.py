@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from invoicing.core.admin import WorkspaceScopedAdmin
 from invoicing.core.errors import DomainError
 
-from . import services
+from . import services, stock
 from .models import Product, StockMovement
 
 FIELDS = ["sku", "name", "description", "unit_price", "cost", "unit", "taxes",
@@ -121,7 +121,7 @@ class StockMovementAdminForm(forms.ModelForm):
         if product is None:
             return data
         try:
-            services.stock_manual_check(product=product, quantity=data.get("quantity") or 0,
+            stock.stock_manual_check(product=product, quantity=data.get("quantity") or 0,
                                         kind=data.get("kind") or "", note=data.get("note") or "")
         except DomainError as error:
             name = next((n for n in error.fields if n in self.fields), None)
@@ -165,7 +165,7 @@ class StockMovementAdmin(WorkspaceScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        movement = services.stock_manual_record(
+        movement = stock.stock_manual_record(
             workspace=data["product"].workspace, product=data["product"],
             quantity=data["quantity"], kind=data["kind"], note=data["note"], actor=request.user)
         obj.pk = movement.pk

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from invoicing.core.api.filtering import BooleanFilter, IdFilter
 from invoicing.core.api.viewsets import WorkspaceViewSet
 
-from . import services
+from . import services, stock
 from .models import MovementKind, Product, StockMovement
 from .serializers import (
     ProductInputSerializer,
@@ -121,7 +121,7 @@ class StockMovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Wor
                                                   context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        movement = services.stock_manual_record(
+        movement = stock.stock_manual_record(
             workspace=self.workspace, product=data["product_id"], quantity=data["quantity"],
             kind=data["kind"], note=data["note"], actor=request.user,
         )

@@ -9,7 +9,8 @@ from decimal import Decimal
 from invoicing.fiscal.models import Tax, TaxKind
 
 from .models import MovementKind, Product
-from .services import product_create, stock_movement_record
+from .services import product_create
+from .stock import stock_movement_record
 
 # sku, name, unit, price, cost, taxes, opening stock (None: no inventory)
 PRODUCTS = [

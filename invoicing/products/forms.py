@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from invoicing.fiscal.models import Tax
 
 from .models import MovementKind
-from .services import MANUAL_KINDS
+from .stock import MANUAL_KINDS
 
 
 class ProductForm(forms.Form):

@@ -5,7 +5,7 @@ from invoicing.core.api.fields import MoneyField, QuantityField, WorkspaceRelate
 from invoicing.fiscal.models import Tax
 
 from .models import MovementKind, Product, StockMovement
-from .services import MANUAL_KINDS
+from .stock import MANUAL_KINDS
 
 
 class ProductSerializer(serializers.ModelSerializer):

@@ -15,7 +15,7 @@ from workspaces.decorators import workspace_required
 from workspaces.models import Currency
 from workspaces.roles import READ, SELL
 
-from . import services
+from . import services, stock
 from .forms import ProductForm, ProductSearchForm, StockMovementForm
 from .models import Product, StockMovement
 from .templatetags.stock import signed_qty
@@ -124,7 +124,7 @@ def movement_record(request, pk):
     form = StockMovementForm(request.POST)
     if form.is_valid():
         try:
-            movement = services.stock_manual_record(
+            movement = stock.stock_manual_record(
                 workspace=request.workspace, product=product, actor=request.user,
                 **form.cleaned_data)
         except DomainError as error:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from workspaces.models import Currency, IdempotencyRecord
+from invoicing.core.models import IdempotencyRecord
+from workspaces.models import Currency
 
 URL = "/api/v1/currencies"
 

@@ -1,4 +1,5 @@
-"""List counts are cached per workspace and filter, and every write makes them recount."""
+"""List counts are cached per workspace and filter, and every committed write that can change
+a count (invoices, payments, contacts the search matches) makes them recount."""
 
 import pytest
 from django.db import connection
@@ -7,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from invoicing.core import count_cache
 from tests.invoices.helpers import make_invoice
 
-pytestmark = pytest.mark.django_db
+# Real commits: the generation moves when a write commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 URL = "/api/v1/invoices"
 
 
@@ -52,3 +54,50 @@ def test_workspaces_do_not_share_counts(api, other_api, workspace, other_workspa
     make_invoice(workspace)
     assert count_queries(api)[0] == 1
     assert count_queries(other_api)[0] == 0
+
+
+def test_renaming_a_contact_recounts_the_search(api, workspace, owner):
+    from invoicing.contacts.services import contact_update
+    from tests.invoices.helpers import customer
+
+    contact = customer(workspace, name="Ferretería Ozama")
+    make_invoice(workspace, contact=contact)
+    assert api.get(URL, {"q": "Colmado"}).json()["count"] == 0
+    contact_update(contact=contact, actor=owner, name="Colmado La Esquina")
+    body = api.get(URL, {"q": "Colmado"}).json()
+    assert body["count"] == len(body["results"]) == 1
+
+
+def test_a_count_taken_while_a_write_was_in_flight_is_not_kept(api, workspace):
+    """The reader counts under the old generation; the write's bump after its commit makes
+    that count stale, so the next read recounts."""
+    from django.db import transaction
+
+    from invoicing.invoices.services import record_effects
+
+    invoice = make_invoice(workspace)
+    with transaction.atomic():
+        record_effects(invoice, pdf=False)  # a write in flight: its bump waits for commit
+        assert count_queries(api)[0] == 1  # counted (and cached) meanwhile
+    assert count_queries(api) == (1, 1)  # the commit moved the generation: recount
+    assert count_queries(api) == (1, 0)
+
+
+def test_reads_cost_one_cache_round_trip(api, workspace):
+    from django.core.cache import cache
+
+    make_invoice(workspace)
+    count_queries(api)
+    calls = []
+    original = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        calls.append(keys)
+        return original(keys, *args, **kwargs)
+
+    cache.get_many = get_many
+    try:
+        count_queries(api)
+    finally:
+        del cache.get_many
+    assert len(calls) == 1 and len(calls[0]) == 2

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from invoicing.fiscal.models import DocumentSubtype, Tax
+from invoicing.invoices import payments as payment_services
 from invoicing.invoices import services
 from invoicing.invoices.models import Invoice
 from invoicing.quotations.services import quotation_create
@@ -81,7 +82,7 @@ def build_invoice(workspace, *, lines=None, draft=False, subtype=None, contact=N
         document_subtype_id=subtype.pk, items=items(workspace, lines or DEFAULT_LINES),
         currency_id=currency_id, salesman_ids=salesman_ids, draft=draft, **options)
     for amount, method, reference in payments:
-        payments.payment_record(invoice=invoice, actor=None, amount=Decimal(amount),
+        payment_services.payment_record(invoice=invoice, actor=None, amount=Decimal(amount),
                                 method=method, reference=reference,
                                 date=ISSUE_DATE + datetime.timedelta(days=3))
     return Invoice.objects.get(pk=invoice.pk)

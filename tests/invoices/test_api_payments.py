@@ -38,7 +38,7 @@ def test_partial_then_full_payment(api, invoice):
 def test_overpayment_is_400_with_the_balance(api, invoice):
     response = pay(api, invoice, "1180.01")
     assert response.status_code == 400
-    assert "1180.00" in response.json()["error"]["message"]
+    assert "RD$1,180.00" in response.json()["error"]["message"]
     assert "amount" in response.json()["error"]["fields"]
 
 

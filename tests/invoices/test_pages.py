@@ -6,7 +6,14 @@ from django.urls import reverse
 
 from invoicing.invoices.models import Invoice, InvoiceStatus
 from tests.conftest import make_member
-from tests.invoices.helpers import customer, make_invoice, plain_subtype, product, tax
+from tests.invoices.helpers import (
+    customer,
+    fiscal_subtype,
+    make_invoice,
+    plain_subtype,
+    product,
+    tax,
+)
 from workspaces.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -139,26 +146,26 @@ def test_other_workspace_invoice_is_404(logged_in_client, other_workspace):
         == 404
 
 
-def test_edit_an_issued_invoice_keeps_number_and_subtype(logged_in_client, workspace):
-    invoice = make_invoice(workspace)
-    data = form_data(workspace, invoice.contact, [
+def test_edit_an_issued_invoice_changes_only_its_terms_and_shows_the_rest_as_text(
+        logged_in_client, workspace):
+    invoice = make_invoice(workspace, subtype=fiscal_subtype(workspace))
+    page = logged_in_client.get(reverse("invoices:edit", args=[invoice.pk])).content.decode()
+    assert 'data-testid="frozen-contact"' in page and 'data-testid="frozen-lines"' in page
+    assert 'name="contact"' not in page and 'name="lines-0-quantity"' not in page
+    data = form_data(workspace, customer(workspace), [
         {"description": "Otro", "quantity": "2", "unit_price": "10", "discount_type": "amount"}],
-        action="save", document_subtype="")
+        action="save", notes="Entregado", document_subtype="")
     response = logged_in_client.post(reverse("invoices:edit", args=[invoice.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    invoice.refresh_from_db()
-    assert invoice.document_number == "INV-0001" and str(invoice.total_amount) == "20.00"
+    fresh = Invoice.objects.get(pk=invoice.pk)
+    assert fresh.notes == "Entregado"
+    assert (fresh.document_number, fresh.contact_id, fresh.total_amount) == (
+        invoice.document_number, invoice.contact_id, invoice.total_amount)
 
 
-def test_edit_a_paid_invoice_changes_only_details(logged_in_client, workspace):
-    from invoicing.invoices.services import payment_record
+def test_a_cancelled_invoice_is_not_editable(logged_in_client, workspace, owner):
+    from invoicing.invoices.services import invoice_cancel
 
-    invoice = make_invoice(workspace)
-    payment_record(invoice=invoice, actor=None, amount="1.00")
-    data = form_data(workspace, customer(workspace), [
-        {"description": "x", "quantity": "1", "unit_price": "1", "discount_type": "amount"}],
-        action="save", notes="Entregado")
-    response = logged_in_client.post(reverse("invoices:edit", args=[invoice.pk]), data)
+    invoice = invoice_cancel(invoice=make_invoice(workspace), actor=owner, reason_code="04")
+    response = logged_in_client.get(reverse("invoices:edit", args=[invoice.pk]))
     assert response.status_code == 302
-    invoice.refresh_from_db()
-    assert invoice.notes == "Entregado" and str(invoice.total_amount) == "1180.00"

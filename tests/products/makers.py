@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from invoicing.products.models import MovementKind
-from invoicing.products.services import stock_movement_record
+from invoicing.products.stock import stock_movement_record
 from tests.factories import ProductFactory
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from invoicing.fiscal.models import Tax
 from invoicing.products.models import Product, StockMovement
-from invoicing.products.services import stock_movement_record
+from invoicing.products.stock import stock_movement_record
 from tests.factories import (
     InvoiceFactory,
     InvoiceLineFactory,

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from invoicing.fiscal.models import Tax
 from invoicing.products.models import Product, StockMovement
-from invoicing.products.services import stock_movement_record
+from invoicing.products.stock import stock_movement_record
 from tests.conftest import make_member
 from tests.factories import InvoiceFactory, InvoiceLineFactory, ProductFactory
 from workspaces.roles import Role

@@ -12,11 +12,7 @@ from django.db import connection, connections
 from django.db.models import Sum
 
 from invoicing.products.models import Product, StockMovement
-from invoicing.products.services import (
-    StockEntry,
-    stock_movement_record,
-    stock_movements_record_many,
-)
+from invoicing.products.stock import StockEntry, stock_movement_record, stock_movements_record_many
 from tests.factories import ProductFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

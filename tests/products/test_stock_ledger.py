@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from invoicing.core.errors import InvalidInput
 from invoicing.products.models import MovementKind, Product, StockMovement
-from invoicing.products.services import (
+from invoicing.products.stock import (
     StockEntry,
     stock_manual_record,
     stock_movement_record,

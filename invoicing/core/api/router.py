@@ -3,19 +3,9 @@ registered here once, with optional trailing slashes (`/invoices` ≡ `/invoices
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from rest_framework.routers import SimpleRouter
 
-API_MODULES = [
-    "accounts.api",
-    "workspaces.api",
-    "invoicing.contacts.api",
-    "invoicing.products.api",
-    "invoicing.fiscal.api",
-    "invoicing.invoices.api",
-    "invoicing.quotations.api",
-]
+from invoicing.core.discovery import app_modules
 
 
 class OptionalSlashRouter(SimpleRouter):
@@ -26,8 +16,8 @@ class OptionalSlashRouter(SimpleRouter):
 
 def build_router() -> OptionalSlashRouter:
     router = OptionalSlashRouter()
-    for module_name in API_MODULES:
-        for prefix, viewset, basename in getattr(import_module(module_name), "routes", []):
+    for module in app_modules("api"):
+        for prefix, viewset, basename in getattr(module, "routes", []):
             router.register(prefix, viewset, basename=basename)
     return router
 

@@ -3,6 +3,7 @@ POSTs honour Idempotency-Key, and writes need the view's role."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from rest_framework import mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 
@@ -27,10 +28,19 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
     def workspace(self):
         return self.request.workspace
 
+    # Fields of this view's answers shown once (secrets): stored redacted for replays.
+    redact_fields: tuple[str, ...] = ()
+
     # --- Idempotency-Key ----------------------------------------------------------------
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self._idempotency_record = idempotency.claim(request)
+        if self._idempotency_record is not None:
+            # The work and its stored answer commit together (see finalize_response).
+            self._idempotency_atomic = transaction.atomic()
+            self._idempotency_atomic.__enter__()
+            self._idempotency_committed = False
+            transaction.on_commit(lambda: setattr(self, "_idempotency_committed", True))
 
     def handle_exception(self, exc):
         if isinstance(exc, idempotency.Replay):
@@ -48,8 +58,30 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
         record = getattr(self, "_idempotency_record", None)
         if record is not None:
             self._idempotency_record = None
-            idempotency.store(record, response)
+            self._finish_idempotent(record, response)
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def _finish_idempotent(self, record, response) -> None:
+        """Store the answer in the request's transaction and commit; a 5xx rolls back and
+        frees the key. Once the commit happened the key keeps its answer, whatever follows."""
+        atomic = self._idempotency_atomic
+        failed = response.status_code >= 500
+        try:
+            if failed:
+                transaction.set_rollback(True)
+            else:
+                idempotency.store(record, response, redact_fields=self.redact_fields)
+        except Exception:
+            failed = True
+            transaction.set_rollback(True)
+        try:
+            atomic.__exit__(None, None, None)
+        except Exception:
+            if not self._idempotency_committed:
+                idempotency.free(record)
+            raise
+        if failed:
+            idempotency.free(record)
 
 
 class ReadOnlyWorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,

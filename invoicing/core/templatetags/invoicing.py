@@ -1,4 +1,4 @@
-"""Template helpers shared by every page: money, tax ids, status badges, sort links."""
+"""Template helpers shared by every page: money, status badges, sort links."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from invoicing.contacts.identity import format_tax_id
 from invoicing.core.money import format_money
+from invoicing.core.money import plain_number as _plain_number
 
 register = template.Library()
 
@@ -20,14 +20,6 @@ def money(amount, symbol: str = "RD$") -> str:
     if amount is None or amount == "":
         return "—"
     return format_money(Decimal(amount), symbol or "")
-
-
-@register.filter
-def tax_id(value, tax_id_type: str = "") -> str:
-    digits = "".join(ch for ch in str(value or "") if ch.isdigit())
-    if not tax_id_type:
-        tax_id_type = "rnc" if len(digits) == 9 else "cedula" if len(digits) == 11 else ""
-    return format_tax_id(tax_id_type, digits) if digits else (value or "")
 
 
 @register.simple_tag
@@ -51,3 +43,16 @@ def sort_link(context, field: str, label: str) -> str:
     query = context.get("sort_query", "")
     href = "?" + (query + "&" if query else "") + urlencode({"sort": target})
     return format_html('<a href="{}">{}{}</a>', href, label, arrow)
+
+
+@register.filter
+def plain_number(value) -> str:
+    """`{{ line.quantity|plain_number }}`: `10`, not `10.0000` nor `1E+1`."""
+    if value is None or value == "":
+        return ""
+    return _plain_number(Decimal(value))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from workspaces.roles import READ, SELL, may
+from .roles import READ, SELL, may
 
 
 def required_action(view, request) -> str:

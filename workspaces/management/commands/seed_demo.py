@@ -1,16 +1,15 @@
 """`manage.py seed_demo`: the demo workspace `make run` shows a newcomer. Safe to run again:
 it only adds what is missing.
 
-Each app adds its part in `<app>/demo.py` with `seed(workspace, user)`, run in the order
-below (contacts and products before the documents that use them).
+Each app adds its part in `<app>/demo.py` with `seed(workspace, user)`, run in the order of
+INSTALLED_APPS (catalog apps before the documents that use them).
 """
-
-from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.services import user_get_or_create
+from invoicing.core.discovery import app_modules
 from workspaces.models import Membership, Workspace
 from workspaces.services import workspace_create, workspace_provision
 
@@ -18,13 +17,6 @@ DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo"
 DEMO_WORKSPACE = "Comercial Demo SRL"
 
-SEEDERS = [
-    "invoicing.fiscal.demo",
-    "invoicing.contacts.demo",
-    "invoicing.products.demo",
-    "invoicing.invoices.demo",
-    "invoicing.quotations.demo",
-]
 
 
 class Command(BaseCommand):
@@ -52,13 +44,7 @@ class Command(BaseCommand):
             Workspace.objects.filter(pk=workspace.pk).update(
                 pdf_footer="Gracias por su compra. Cuentas: Banco Popular 123-456789-0."
             )
-        for dotted in SEEDERS:
-            try:
-                module = import_module(dotted)
-            except ModuleNotFoundError as exc:
-                if exc.name != dotted:
-                    raise
-                continue
+        for module in app_modules("demo"):
             with transaction.atomic():
                 module.seed(workspace, user)
         self.stdout.write(f"Demo ready: {DEMO_EMAIL} / {DEMO_PASSWORD} in “{workspace.name}”.")
