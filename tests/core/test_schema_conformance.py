@@ -59,7 +59,7 @@ class Walk:
 @pytest.fixture
 def seed(workspace, owner, keep_test_connection):  # noqa: F811
     from invoicing.products.models import MovementKind
-    from invoicing.products.services import stock_movement_record
+    from invoicing.products.stock import stock_movement_record
     from tests.conftest import api_client_for
     from tests.factories import RncRegistryEntryFactory, SalesmanFactory
     from tests.invoices.helpers import customer, make_invoice, plain_subtype, product, tax
