@@ -48,14 +48,17 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A invoicing beat -l info
 
-# `make bench` (about 5 minutes): seeds a fresh `invoicing_bench` database on the server of
+# `make bench` (about 10 minutes): seeds a fresh `invoicing_bench` database on the server of
 # DATABASE_URL, serves it with gunicorn and loads it with wrk; prints the table and writes
 # bench/results.json. BENCH_ARGS="--invoices 1000000" for the 1M run, "--update-readme" to
-# refresh README's Performance section, "--help" for the rest.
+# refresh README's Performance section, "--help" for the rest. Then it imports a synthetic
+# 740,000-line DGII_RNC.zip twice (bench/rnc.py: time and peak memory, written to
+# bench/rnc_results.json); BENCH_RNC_ARGS="--lines N" for another size.
 bench: install
 	@scripts/services.sh
 	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)." >&2; exit 1; }
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m bench.run $(BENCH_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m bench.rnc $(BENCH_RNC_ARGS)
 
 messages: install
 	scripts/translations.sh --compile

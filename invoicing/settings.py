@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -232,6 +233,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 
+# DGII's registry of taxpayers (the URL of DGII_RNC.zip, set by the deployment): when set,
+# beat refreshes the shared RNC registry from it every Sunday at 03:30.
+DGII_RNC_URL = env_str("DGII_RNC_URL").strip()
+if DGII_RNC_URL and not DGII_RNC_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"DGII_RNC_URL={DGII_RNC_URL!r} is not an http(s) URL.")
+DGII_RNC_TIMEOUT = env_int("DGII_RNC_TIMEOUT", 60)  # seconds to connect, and between reads
+if DGII_RNC_URL:
+    CELERY_BEAT_SCHEDULE["contacts-rnc-refresh"] = {
+        "task": "contacts.rnc_refresh",
+        "schedule": crontab(minute=30, hour=3, day_of_week="sunday"),
+    }
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
@@ -315,6 +328,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "invoicing.core.api.schema.add_error_responses",
+        "invoicing.core.api.schema.integer_path_ids",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ContactKindEnum": "invoicing.contacts.models.ContactKind",

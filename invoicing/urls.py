@@ -2,13 +2,14 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from invoicing.core.api.router import router
+from invoicing.core.api.schema import SchemaView
 from invoicing.core.views import api_not_found, dashboard, server_error
 
 api_v1 = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("", include(router.urls)),
     re_path(r"^.*$", api_not_found),  # unknown API paths answer in the API's error shape
 ]

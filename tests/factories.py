@@ -9,7 +9,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
-from invoicing.contacts.models import Contact, TaxIdType
+from invoicing.contacts.models import Contact, RncRegistryEntry, TaxIdType
 from invoicing.fiscal.models import DocumentSubtype, DocumentType, Tax, TaxKind
 from invoicing.invoices.models import Invoice, InvoiceLine, Payment, Salesman
 from invoicing.products.models import Product
@@ -103,6 +103,22 @@ class ContactFactory(factory.django.DjangoModelFactory):
     tax_id = "101850043"
     email = factory.Sequence(lambda n: f"cliente{n}@example.com")
     address = "Calle El Conde 55, Zona Colonial, Santo Domingo"
+
+
+class RncRegistryEntryFactory(factory.django.DjangoModelFactory):
+    """A taxpayer of DGII's registry (shared by every workspace)."""
+
+    class Meta:
+        model = RncRegistryEntry
+        django_get_or_create = ("tax_id",)
+
+    tax_id = "131246796"
+    name = "CONSTRUCTORA BISONÓ, SRL"
+    trade_name = "BISONÓ CONSTRUCCIONES"
+    activity = "CONSTRUCCIÓN DE EDIFICIOS"
+    status = "ACTIVO"
+    payment_regime = "NORMAL"
+    started_on = factory.LazyFunction(lambda: timezone.localdate().replace(year=2006))
 
 
 class ProductFactory(factory.django.DjangoModelFactory):

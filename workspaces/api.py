@@ -74,7 +74,7 @@ class CurrencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspac
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        methods=["GET"], responses=ExchangeRateSerializer(many=True),
+        methods=["GET"], responses=ExchangeRateSerializer(many=True), filters=False,
         description="The currency's rate history, newest effective date first (paginated).",
     )
     @extend_schema(

@@ -8,7 +8,7 @@ from invoicing.core.errors import DomainError
 
 from . import services
 from .identity import normalize_tax_id
-from .models import Contact
+from .models import Contact, RncImport, RncRegistryEntry
 
 FIELDS = ["name", "kind", "tax_id_type", "tax_id", "email", "phone", "address",
           "payment_terms_days", "notes", "is_active"]
@@ -77,3 +77,29 @@ class ContactAdmin(WorkspaceScopedAdmin):
     def reactivate(self, request, queryset):
         for contact in queryset:
             services.contact_set_active(contact=contact, actor=request.user, is_active=True)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """DGII's registry changes only through `import_dgii_rnc`: the admin shows it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RncRegistryEntry)
+class RncRegistryEntryAdmin(ReadOnlyAdmin):
+    list_display = ["tax_id", "name", "trade_name", "status", "payment_regime", "started_on"]
+    list_filter = ["status"]
+    search_fields = ["=tax_id", "name", "trade_name"]
+    show_full_result_count = False  # a count over ~740,000 rows on every page is wasted
+
+
+@admin.register(RncImport)
+class RncImportAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "finished_at", "source", "counts"]

@@ -1,17 +1,28 @@
-"""Contacts: `/api/v1/contacts` (API.md)."""
+"""Contacts: `/api/v1/contacts`, and DGII's registry of taxpayers: `/api/v1/rnc/{tax_id}`
+(API.md)."""
 
 import django_filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from invoicing.core.api.filtering import BooleanFilter
 from invoicing.core.api.viewsets import WorkspaceViewSet
+from invoicing.core.errors import InvalidInput
 
 from . import services
-from .models import Contact, ContactKind
+from .models import Contact, ContactKind, RncRegistryEntry
+from .registry import registry_tax_id
 from .selectors import contact_filter_kind, contact_search
-from .serializers import ContactSerializer
+from .serializers import ContactSerializer, RncRegistryEntrySerializer
 
 
 class ContactFilter(django_filters.FilterSet):
@@ -83,4 +94,37 @@ class ContactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-routes = [("contacts", ContactViewSet, "contact")]
+@extend_schema_view(retrieve=extend_schema(
+    summary="Look up a taxpayer in DGII's registry",
+    description="DGII's registry of taxpayers (`DGII_RNC.TXT`), the same for every "
+    "workspace; any role may read it. 400 when `tax_id` is not a valid RNC (9 digits) or "
+    "cédula (11 digits, dashes allowed); 404 when DGII does not list it.",
+    parameters=[OpenApiParameter(
+        "tax_id", OpenApiTypes.STR, OpenApiParameter.PATH,
+        description="RNC or cédula, with or without dashes (`1-31-24679-6`, `131246796`).",
+        pattern=r"^[0-9-]+$", examples=[OpenApiExample("RNC", value="131246796")])],
+))
+class RncRegistryViewSet(mixins.RetrieveModelMixin, WorkspaceViewSet):
+    queryset = RncRegistryEntry.objects.all()
+    serializer_class = RncRegistryEntrySerializer
+    lookup_field = lookup_url_kwarg = "tax_id"
+    lookup_value_regex = r"[^/]+"  # anything, so a malformed id is a 400 rather than a 404
+    filter_backends: list = []
+    pagination_class = None
+
+    def get_queryset(self):
+        return RncRegistryEntry.objects.all()  # shared: not scoped to the workspace
+
+    def retrieve(self, request, *args, **kwargs):
+        digits = registry_tax_id(kwargs["tax_id"])
+        if digits is None:
+            raise InvalidInput(_("%(value)s is not a valid RNC (9 digits) or cédula (11 "
+                                 "digits).") % {"value": kwargs["tax_id"][:40]},
+                               field="tax_id")
+        entry = RncRegistryEntry.objects.filter(pk=digits).first()
+        if entry is None:
+            raise Http404
+        return Response(self.get_serializer(entry).data)
+
+
+routes = [("contacts", ContactViewSet, "contact"), ("rnc", RncRegistryViewSet, "rnc")]

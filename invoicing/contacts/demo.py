@@ -1,10 +1,16 @@
-"""Demo contacts: Dominican customers and suppliers (`manage.py seed_demo`). Idempotent:
-a contact is added only when none of that name exists in the workspace."""
+"""Demo contacts: Dominican customers and suppliers (`manage.py seed_demo`), and a small
+RNC registry invented for the demo (`demo_data/DGII_RNC.TXT`). Idempotent: a contact is
+added only when none of that name exists in the workspace."""
 
 from __future__ import annotations
 
-from .models import Contact, ContactKind, TaxIdType
-from .services import contact_create
+from pathlib import Path
+
+from .models import Contact, ContactKind, RncImport, TaxIdType
+from .services import contact_create, rnc_registry_import
+
+REGISTRY_FILE = Path(__file__).resolve().parent / "demo_data" / "DGII_RNC.TXT"
+REGISTRY_SOURCE = "demo_data/DGII_RNC.TXT"
 
 CONTACTS = [
     # name, kind, id type, id, email, phone, address, payment terms (days)
@@ -42,6 +48,7 @@ CONTACTS = [
 
 
 def seed(workspace, user) -> None:
+    seed_registry()
     existing = set(Contact.objects.filter(workspace=workspace).values_list("name", flat=True))
     for name, kind, id_type, tax_id, email, phone, address, terms in CONTACTS:
         if name in existing:
@@ -49,3 +56,10 @@ def seed(workspace, user) -> None:
         contact_create(workspace=workspace, actor=user, name=name, kind=kind,
                        tax_id_type=id_type, tax_id=tax_id, email=email, phone=phone,
                        address=address, payment_terms_days=terms)
+
+
+def seed_registry() -> None:
+    """The demo registry, unless a real one was imported (it must not overwrite DGII's)."""
+    if RncImport.objects.exclude(source=REGISTRY_SOURCE).exists():
+        return
+    rnc_registry_import(path=REGISTRY_FILE, source=REGISTRY_SOURCE)

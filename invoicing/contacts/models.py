@@ -67,3 +67,52 @@ class Contact(WorkspaceScopedModel):
     @property
     def has_fiscal_id(self) -> bool:
         return self.tax_id_type in (TaxIdType.RNC, TaxIdType.CEDULA) and bool(self.tax_id)
+
+
+class RncRegistryEntry(models.Model):
+    """One taxpayer of DGII's registry (`DGII_RNC.TXT`), shared by every workspace: it is
+    public data about taxpayers, not a workspace's own. Replaced by `import_dgii_rnc`; never
+    edited by hand. The file's address and phone columns are not kept (DGII leaves them
+    mostly empty, and nothing here reads them)."""
+
+    ACTIVE = "ACTIVO"
+
+    tax_id = models.CharField(_("RNC or cédula"), max_length=11, primary_key=True)
+    name = models.TextField(_("name"))
+    trade_name = models.TextField(_("trade name"), blank=True)
+    activity = models.TextField(_("economic activity"), blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=40, blank=True)
+    payment_regime = models.CharField(_("payment regime"), max_length=60, blank=True)
+    # The import that last read this taxpayer: tells a line repeated within one file apart
+    # from one already known, without holding every id of the file in memory.
+    import_run = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("RNC registry entry")
+        verbose_name_plural = _("RNC registry")
+        ordering = ["tax_id"]
+
+    def __str__(self) -> str:
+        return f"{self.tax_id} {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.ACTIVE
+
+
+class RncImport(models.Model):
+    """One run of `import_dgii_rnc` (by hand or the weekly refresh), with what it counted."""
+
+    source = models.CharField(_("source"), max_length=500)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("RNC registry import")
+        verbose_name_plural = _("RNC registry imports")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,11 @@
-"""Reads for contacts shared by the API and the pages."""
+"""Reads for contacts shared by the API and the pages, and lookups in DGII's registry."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import Contact, ContactKind
+from .models import Contact, ContactKind, RncRegistryEntry
+from .registry import registry_tax_id
 
 
 def contact_search(queryset: QuerySet[Contact], q: str) -> QuerySet[Contact]:
@@ -26,3 +27,22 @@ def contact_filter_kind(queryset: QuerySet[Contact], kind: str) -> QuerySet[Cont
     if kind in (ContactKind.CUSTOMER, ContactKind.SUPPLIER):
         return queryset.filter(kind__in=[kind, ContactKind.BOTH])
     return queryset.filter(kind=kind)
+
+
+def registry_entry(tax_id: str) -> RncRegistryEntry | None:
+    """DGII's registry entry for an RNC or cédula (dashes allowed); None when the id is not
+    valid or DGII does not list it."""
+    digits = registry_tax_id(tax_id or "")
+    if digits is None:
+        return None
+    return RncRegistryEntry.objects.filter(pk=digits).first()
+
+
+def registry_status(tax_id: str) -> str | None:
+    """The taxpayer's status in DGII's registry (`ACTIVO`, `SUSPENDIDO`, `DADO DE BAJA`…),
+    or None when unknown. Documents that need the buyer's id (B01, E31…) should warn when
+    it is not `RncRegistryEntry.ACTIVE`."""
+    digits = registry_tax_id(tax_id or "")
+    if digits is None:
+        return None
+    return RncRegistryEntry.objects.filter(pk=digits).values_list("status", flat=True).first()

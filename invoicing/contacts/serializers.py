@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Contact, ContactKind, TaxIdType
+from .models import Contact, ContactKind, RncRegistryEntry, TaxIdType
 
 
 class BlankableCharField(serializers.CharField):
@@ -40,3 +40,22 @@ class ContactSerializer(serializers.ModelSerializer):
         model = Contact
         fields = ["id", "name", "kind", "tax_id_type", "tax_id", "email", "phone", "address",
                   "payment_terms_days", "notes", "is_active"]
+
+
+class RncRegistryEntrySerializer(serializers.ModelSerializer):
+    """A taxpayer of DGII's registry, as DGII lists it (names in capitals)."""
+
+    tax_id = serializers.CharField(read_only=True, help_text="RNC (9 digits) or cédula (11), "
+                                   "digits only.")
+    status = serializers.CharField(read_only=True, help_text="As DGII writes it: `ACTIVO`, "
+                                   "`SUSPENDIDO`, `DADO DE BAJA`, `CESE TEMPORAL`…")
+    payment_regime = serializers.CharField(read_only=True,
+                                           help_text="As DGII writes it, e.g. `NORMAL`, `RST`.")
+    started_on = serializers.DateField(read_only=True, allow_null=True,
+                                       help_text="Start of activities; null when DGII has none.")
+
+    class Meta:
+        model = RncRegistryEntry
+        fields = ["tax_id", "name", "trade_name", "activity", "status", "payment_regime",
+                  "started_on"]
+        read_only_fields = fields

@@ -1,12 +1,18 @@
-"""Writes for contacts: create, update, (de)activate, delete."""
+"""Writes for contacts: create, update, (de)activate, delete; and the import of DGII's RNC
+registry."""
 
 from __future__ import annotations
 
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import models, reset_queries, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core import count_cache
@@ -15,8 +21,9 @@ from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record
 
+from . import registry
 from .identity import normalize_tax_id
-from .models import Contact, ContactKind, TaxIdType
+from .models import Contact, ContactKind, RncImport, RncRegistryEntry, TaxIdType
 
 EDITABLE_FIELDS = ("name", "kind", "tax_id_type", "tax_id", "email", "phone", "address",
                    "payment_terms_days", "notes", "is_active")
@@ -144,3 +151,92 @@ def contact_delete(*, contact: Contact, actor: Any) -> None:
               "it instead.") % {"name": contact.name},
             code="contact_in_use",
         ) from None
+
+
+# --- The RNC registry (shared by every workspace) -------------------------------------------
+
+REGISTRY_BATCH_SIZE = 1000
+_REGISTRY_FIELDS = ("name", "trade_name", "activity", "started_on", "status", "payment_regime",
+                    "import_run")
+
+
+def rnc_registry_import(*, path: str | Path, source: str = "",
+                        batch_size: int = REGISTRY_BATCH_SIZE, prune: bool = False,
+                        on_batch: Callable[[int], None] | None = None) -> RncImport:
+    """Upsert DGII's registry from `DGII_RNC.TXT` or its ZIP at `path`, streaming, in
+    batches of `batch_size`, all in one transaction: a file that fails half-way leaves the
+    registry as it was. A taxpayer repeated within the file takes its last line.
+
+    Taxpayers of earlier imports missing from this file are kept (and counted as `stale`),
+    or deleted with `prune`. Raises InvalidInput when no line of the file is a taxpayer (a
+    wrong file, or an error page downloaded instead of the ZIP).
+
+    Returns the run's record; `counts` has `read`, `created`, `updated`, `skipped` (by
+    reason: registry.SKIP_REASONS), `stale` or `deleted`, and `seconds`. `on_batch(lines
+    read so far)` is called after each batch is written (progress, memory readings).
+    """
+    started = time.monotonic()
+    skipped = dict.fromkeys(registry.SKIP_REASONS, 0)
+    counts: dict[str, Any] = {"read": 0, "created": 0, "updated": 0, "skipped": skipped}
+    with transaction.atomic():
+        before = RncRegistryEntry.objects.count()
+        run = RncImport.objects.create(source=(source or str(path))[:500])
+        upserted = 0
+        batch: dict[str, RncRegistryEntry] = {}
+        with registry.open_registry(path) as text:
+            for parsed in registry.read_registry(text):
+                counts["read"] += 1
+                if isinstance(parsed, str):
+                    skipped[parsed] += 1
+                    continue
+                if parsed.tax_id in batch:
+                    skipped[registry.REPEATED] += 1
+                batch[parsed.tax_id] = RncRegistryEntry(
+                    tax_id=parsed.tax_id, name=parsed.name, trade_name=parsed.trade_name,
+                    activity=parsed.activity, started_on=parsed.started_on, status=parsed.status,
+                    payment_regime=parsed.payment_regime, import_run=run.pk)
+                if len(batch) >= batch_size:
+                    upserted += _registry_upsert(batch)
+                    batch = {}
+                    if on_batch is not None:
+                        on_batch(counts["read"])
+        upserted += _registry_upsert(batch)
+        # Counted once at the end rather than per batch: the ids this file holds are the
+        # rows now stamped with this run; an id met again in a later batch was upserted twice.
+        listed = RncRegistryEntry.objects.filter(import_run=run.pk).count()
+        if not listed:
+            raise InvalidInput(_("No line of this file is a taxpayer of DGII's registry "
+                                 "(expected DGII_RNC.TXT or DGII_RNC.zip)."))
+        total = RncRegistryEntry.objects.count()
+        counts["created"] = total - before
+        counts["updated"] = listed - counts["created"]
+        skipped[registry.REPEATED] += upserted - listed
+        if prune:
+            counts["deleted"] = RncRegistryEntry.objects.exclude(import_run=run.pk).delete()[0]
+        else:
+            counts["stale"] = total - listed
+        counts["seconds"] = round(time.monotonic() - started, 1)
+        run.counts = counts
+        run.finished_at = timezone.now()
+        run.save(update_fields=["counts", "finished_at"])
+    return run
+
+
+def _registry_upsert(batch: dict[str, RncRegistryEntry]) -> int:
+    if batch:
+        RncRegistryEntry.objects.bulk_create(
+            batch.values(), update_conflicts=True, unique_fields=["tax_id"],
+            update_fields=list(_REGISTRY_FIELDS))
+        reset_queries()  # with DEBUG on, Django would keep every batch's SQL in memory
+    return len(batch)
+
+
+def rnc_registry_refresh(*, url: str) -> RncImport:
+    """Download DGII's registry from `url` (the ZIP, or the TXT) to a temporary folder and
+    import it (the weekly job). Nothing is pruned: a taxpayer missing from one download
+    stays until someone runs `import_dgii_rnc --prune`."""
+    from django.conf import settings
+
+    with tempfile.TemporaryDirectory(prefix="dgii-rnc-") as folder:
+        path = registry.download_registry(url, Path(folder), timeout=settings.DGII_RNC_TIMEOUT)
+        return rnc_registry_import(path=path, source=url)

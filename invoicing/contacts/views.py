@@ -18,8 +18,8 @@ from . import services
 from .forms import ContactForm
 from .forms import ContactSearchForm as SearchForm
 from .identity import format_tax_id, normalize_tax_id
-from .models import Contact
-from .selectors import contact_filter_kind, contact_search
+from .models import Contact, RncRegistryEntry, TaxIdType
+from .selectors import contact_filter_kind, contact_search, registry_entry
 
 PER_PAGE = 25
 
@@ -123,7 +123,8 @@ def contact_delete(request, pk):
 @workspace_required(SELL)
 @require_POST
 def check_tax_id(request):
-    """htmx: the tax-id field's verdict as the user types, before anything is saved."""
+    """htmx: the tax-id field's verdict as the user types, before anything is saved, with
+    the taxpayer's entry in DGII's registry when there is one."""
     if not request.htmx:
         raise Http404
     tax_id_type = request.POST.get("tax_id_type", "")
@@ -136,4 +137,10 @@ def check_tax_id(request):
             context["error"] = error.message
         else:
             context["formatted"] = format_tax_id(tax_id_type, value)
+            if tax_id_type in (TaxIdType.RNC, TaxIdType.CEDULA):
+                # DGII's registry: its name fills the form (static/js/app.js), and a
+                # taxpayer that is not ACTIVO is worth a warning before invoicing it.
+                context["registry"] = registry_entry(value)
+                context["registry_loaded"] = (context["registry"] is not None
+                                              or RncRegistryEntry.objects.exists())
     return render(request, "contacts/_tax_id_check.html", context)

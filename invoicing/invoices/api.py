@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from invoicing.core.api.schema import PDF_PARAMETERS, PDF_RESPONSES
 from invoicing.core.api.viewsets import WorkspaceViewSet
 from invoicing.core.errors import InvalidInput
 from invoicing.fiscal import api as fiscal_api
@@ -137,9 +137,8 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
                                           **serializer.validated_data)
         return self._render(invoice)
 
-    @extend_schema(summary="Download the invoice as PDF",
-                   responses={(200, "application/pdf"): OpenApiResponse(
-                       response=OpenApiTypes.BINARY, description="The PDF document")})
+    @extend_schema(summary="Download the invoice as PDF", parameters=PDF_PARAMETERS,
+                   responses=PDF_RESPONSES)
     @action(detail=True, methods=["get"],
             renderer_classes=[renderers.JSONRenderer, PdfRenderer])
     def pdf(self, request, pk=None):

@@ -1,6 +1,6 @@
 import django_filters
 
-from invoicing.core.api.filtering import BooleanFilter
+from invoicing.core.api.filtering import BooleanFilter, IdFilter
 
 from .models import Invoice, InvoiceStatus, Payment, PaymentMethod
 from .selectors import invoice_search
@@ -8,8 +8,8 @@ from .selectors import invoice_search
 
 class InvoiceFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=InvoiceStatus.choices)
-    contact_id = django_filters.NumberFilter(field_name="contact_id")
-    document_subtype_id = django_filters.NumberFilter(field_name="document_subtype_id")
+    contact_id = IdFilter(field_name="contact_id")
+    document_subtype_id = IdFilter(field_name="document_subtype_id")
     issue_date = django_filters.DateFilter(field_name="issue_date")
     issue_date_from = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte")
     issue_date_to = django_filters.DateFilter(field_name="issue_date", lookup_expr="lte")
@@ -34,7 +34,7 @@ class InvoiceFilter(django_filters.FilterSet):
 
 
 class PaymentFilter(django_filters.FilterSet):
-    invoice_id = django_filters.NumberFilter(field_name="invoice_id")
+    invoice_id = IdFilter(field_name="invoice_id")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     method = django_filters.ChoiceFilter(choices=PaymentMethod.choices)

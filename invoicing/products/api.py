@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from invoicing.core.api.filtering import BooleanFilter
+from invoicing.core.api.filtering import BooleanFilter, IdFilter
 from invoicing.core.api.viewsets import WorkspaceViewSet
 
 from . import services, stock
@@ -91,8 +91,8 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
 
 
 class StockMovementFilter(django_filters.FilterSet):
-    product_id = django_filters.NumberFilter(field_name="product_id")
-    invoice_id = django_filters.NumberFilter(field_name="invoice_id")
+    product_id = IdFilter(field_name="product_id")
+    invoice_id = IdFilter(field_name="invoice_id")
     kind = django_filters.ChoiceFilter(choices=MovementKind.choices)
 
     class Meta:

@@ -1,13 +1,15 @@
 import django_filters
 
+from invoicing.core.api.filtering import IdFilter
+
 from .models import Quotation, QuotationStatus
 from .selectors import quotation_search
 
 
 class QuotationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=QuotationStatus.choices)
-    contact_id = django_filters.NumberFilter(field_name="contact_id")
-    document_subtype_id = django_filters.NumberFilter(field_name="document_subtype_id")
+    contact_id = IdFilter(field_name="contact_id")
+    document_subtype_id = IdFilter(field_name="document_subtype_id")
     issue_date = django_filters.DateFilter(field_name="issue_date")
     issue_date_from = django_filters.DateFilter(field_name="issue_date", lookup_expr="gte")
     issue_date_to = django_filters.DateFilter(field_name="issue_date", lookup_expr="lte")

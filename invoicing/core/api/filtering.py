@@ -9,6 +9,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
@@ -121,3 +123,11 @@ class StrictBooleanField(forms.Field):
 
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """`contact_id=12`: a whole number, or 400 (a plain NumberFilter takes `12.5` and drops
+    the fraction). Documented as `integer`."""
+
+    field_class = forms.IntegerField
