@@ -46,3 +46,13 @@ def registry_status(tax_id: str) -> str | None:
     if digits is None:
         return None
     return RncRegistryEntry.objects.filter(pk=digits).values_list("status", flat=True).first()
+
+
+def inactive_taxpayers(tax_ids) -> dict[str, str]:
+    """{tax id: status} of the given ids that DGII's registry lists as not ACTIVO (one
+    query), so a form can warn before a fiscal document to such a buyer."""
+    ids = {registry_tax_id(t or "") for t in tax_ids} - {None}
+    if not ids:
+        return {}
+    return dict(RncRegistryEntry.objects.filter(pk__in=ids)
+                .exclude(status=RncRegistryEntry.ACTIVE).values_list("pk", "status"))

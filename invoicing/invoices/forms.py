@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.contacts.models import Contact
+from invoicing.contacts.selectors import inactive_taxpayers
 from invoicing.documents.forms import DATE_INPUT, DocumentHeaderForm, preferred_series
 
 from .models import CancellationReason, PaymentMethod, Salesman
@@ -17,11 +18,16 @@ class BuyerSelect(forms.Select):
     """Customer options that say whether the customer has an RNC or cédula, so the page can
     preselect crédito fiscal or consumo."""
 
+    inactive: dict[str, str] = {}
+
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
         if instance is not None:
             option["attrs"]["data-fiscal-id"] = "1" if instance.has_fiscal_id else "0"
+            status = self.inactive.get(instance.tax_id)
+            if status:
+                option["attrs"]["data-registry-status"] = status
         return option
 
 
@@ -46,7 +52,15 @@ class InvoiceHeaderForm(DocumentHeaderForm):
             has_id = bool(contact) and Contact.objects.filter(
                 pk=contact, tax_id_type__in=("rnc", "cedula")).exclude(tax_id="").exists()
             series.initial = preferred["with_id"] if has_id else preferred["without_id"]
-        self.fields["contact"].widget = BuyerSelect(choices=self.fields["contact"].choices)
+        buyers = BuyerSelect(choices=self.fields["contact"].choices)
+        # DGII's registry says these taxpayers are not ACTIVO: the page warns before a
+        # crédito fiscal to them.
+        buyers.inactive = inactive_taxpayers(
+            self.fields["contact"].queryset.exclude(tax_id="").values_list("tax_id", flat=True))
+        buyers.attrs["data-registry-warning"] = _(
+            "DGII's registry lists this taxpayer as %s: check the RNC before issuing a "
+            "crédito fiscal.")
+        self.fields["contact"].widget = buyers
 
     def salesmen_queryset(self, workspace):
         return Salesman.objects.for_workspace(workspace).active()

@@ -51,6 +51,26 @@
         }
       });
     }
+    // DGII's registry lists the buyer as not ACTIVO: say so before a crédito fiscal.
+    if (contact && series) {
+      const note = document.createElement("p");
+      note.className = "field-warning";
+      note.setAttribute("role", "status");
+      note.dataset.testid = "registry-warning";
+      contact.insertAdjacentElement("afterend", note);
+      const warn = function () {
+        const option = contact.selectedOptions[0];
+        const status = option && option.dataset.registryStatus;
+        const type = (series.selectedOptions[0] || {}).textContent || "";
+        const fiscal = /\b(B01|E31)\b/.test(type) || series.value === series.dataset.withId;
+        note.textContent = status && fiscal ? note.dataset.template.replace("%s", status) : "";
+        note.hidden = !note.textContent;
+      };
+      note.dataset.template = contact.dataset.registryWarning || "DGII: %s";
+      contact.addEventListener("change", warn);
+      series.addEventListener("change", warn);
+      warn();
+    }
     if (!body || !total) return;
     if (add) {
       add.addEventListener("click", function () {

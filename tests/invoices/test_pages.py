@@ -225,3 +225,14 @@ def test_quantities_show_as_typed(logged_in_client, workspace):
     assert 'value="10"' in edit and "1E+1" not in edit
     detail = logged_in_client.get(reverse("invoices:detail", args=[invoice.pk])).content.decode()
     assert "1E+1" not in detail
+
+
+def test_the_form_marks_buyers_dgii_lists_as_not_active(logged_in_client, workspace):
+    from invoicing.contacts.models import RncRegistryEntry
+
+    RncRegistryEntry.objects.create(tax_id="101850043", name="COMERCIAL SUSPENDIDA SRL",
+                                    status="SUSPENDIDO")
+    suspended = customer(workspace, tax_id_type="rnc", tax_id="101850043")
+    page = logged_in_client.get(reverse("invoices:new")).content.decode()
+    assert f'value="{suspended.pk}" data-fiscal-id="1" data-registry-status="SUSPENDIDO"' in page
+    assert "data-registry-warning=" in page
