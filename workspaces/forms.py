@@ -30,15 +30,35 @@ class SignupForm(NewWorkspaceForm):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
 
 
+def grantable_roles(actor_role: str | None) -> list[tuple[str, str]]:
+    """The roles someone with `actor_role` may give (only an owner gives the owner role);
+    the member services decide, this only spares the form options they would refuse."""
+    return [(value, label) for value, label in Role.choices
+            if value != Role.OWNER or actor_role == Role.OWNER]
+
+
 class MemberAddForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.SELLER)
 
+    def __init__(self, *args, actor_role: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = grantable_roles(actor_role)
 
-class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+class MemberRoleForm(MemberAddForm):
+    email = None
 
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100,
                            help_text=_("Which system will use it, e.g. “Tienda online”."))
+    # Left out, the key gets the default for its creator (admin at most).
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, required=False,
+                             help_text=_("What the key may do; never more than your role."))
+
+    def __init__(self, *args, roles: list[str], initial_role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(value, label) for value, label in Role.choices
+                                       if value in roles]
+        self.fields["role"].initial = initial_role

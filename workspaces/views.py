@@ -7,7 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import ApiKey
-from accounts.services import api_key_create, api_key_revoke
+from accounts.services import (
+    api_key_create,
+    api_key_default_role,
+    api_key_revoke,
+    api_key_roles_for,
+)
 from invoicing.core.errors import DomainError
 
 from .decorators import workspace_required
@@ -21,7 +26,7 @@ from .forms import (
 )
 from .middleware import SESSION_KEY
 from .models import Membership
-from .roles import MANAGE, READ
+from .roles import MANAGE, READ, Role
 from .services import (
     member_add,
     member_change_role,
@@ -83,7 +88,7 @@ def workspace_settings(request):
 
 @workspace_required(MANAGE)
 def members(request):
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(request.POST or None, actor_role=request.workspace_role)
     if request.method == "POST" and form.is_valid():
         try:
             member_add(workspace=request.workspace, actor=request.user, **form.cleaned_data)
@@ -95,8 +100,14 @@ def members(request):
             return redirect("workspaces:members")
     memberships = (Membership.objects.filter(workspace=request.workspace)
                    .select_related("user").order_by("user__email"))
+    role_form = MemberRoleForm(actor_role=request.workspace_role)
+    may_change_owners = request.workspace_role == Role.OWNER
+    for membership in memberships:
+        # What the page offers; the services decide (they refuse the rest with a message).
+        membership.can_remove = may_change_owners or membership.role != Role.OWNER
+        membership.can_change = membership.can_remove and membership.user_id != request.user.pk
     return render(request, "workspaces/members.html", {
-        "form": form, "memberships": memberships, "role_form": MemberRoleForm(),
+        "form": form, "memberships": memberships, "role_form": role_form,
     })
 
 
@@ -109,7 +120,7 @@ def member_update(request, pk):
             member_remove(membership=membership, actor=request.user)
             messages.success(request, _("Member removed."))
         else:
-            form = MemberRoleForm(request.POST)
+            form = MemberRoleForm(request.POST, actor_role=Role.OWNER)  # the service decides
             if form.is_valid():
                 member_change_role(membership=membership, actor=request.user,
                                    role=form.cleaned_data["role"])
@@ -121,17 +132,20 @@ def member_update(request, pk):
 
 @workspace_required(MANAGE)
 def api_keys(request):
-    form = ApiKeyForm(request.POST or None)
+    role = request.workspace_role
+    choices = {"roles": api_key_roles_for(role), "initial_role": api_key_default_role(role)}
+    form = ApiKeyForm(request.POST or None, **choices)
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
             issued = api_key_create(workspace=request.workspace, actor=request.user,
-                                    name=form.cleaned_data["name"])
+                                    name=form.cleaned_data["name"],
+                                    role=form.cleaned_data["role"])
         except DomainError as error:
             add_form_errors(form, error)
         else:
             new_key = issued.clear_key
-            form = ApiKeyForm()
+            form = ApiKeyForm(**choices)
     keys = ApiKey.objects.filter(workspace=request.workspace).select_related("created_by")
     # The clear key is rendered in this response only; it is not stored anywhere.
     response = render(request, "workspaces/api_keys.html",
