@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from invoicing.core.admin import WorkspaceScopedAdmin
 from invoicing.core.errors import DomainError
 
+from .forms import AdminLoginForm
 from .models import ApiKey, User
 from .services import api_key_check, api_key_create, api_key_revoke
+
+# /admin/login/ refuses attempts under the same throttle as /accounts/login/.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
