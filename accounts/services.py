@@ -1,19 +1,27 @@
-"""Writes for users and API keys."""
+"""Writes for users, sign-up and API keys."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import Conflict, InvalidInput, PermissionDenied
 from workspaces.models import Workspace
 from workspaces.roles import MANAGE, Role, role_allows
-from workspaces.services import acting_role, activity_record
+from workspaces.services import acting_role, activity_record, workspace_create
 
 from .models import ApiKey, generate_api_key, hash_api_key
 
@@ -98,3 +106,91 @@ def user_get_or_create(*, email: str, password: str | None = None,
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user, True
+
+
+# --- Sign-up --------------------------------------------------------------------------------
+# The answer to a sign-up never says whether the email already has an account (no
+# enumeration): every valid form answers "check your email". A new address gets a link that
+# activates the account and creates its workspace; an address that already has an account gets
+# a mail telling its owner, and nothing is created.
+
+SIGNUP_SALT = "accounts.signup"
+SIGNUP_MAX_AGE = 3 * 24 * 3600
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SignupLinks:
+    confirm: Callable[[str], str]  # token -> absolute URL of the confirmation page
+    login: str
+    password_reset: str
+
+
+def _is_pending(user: Any) -> bool:
+    """Signed up, never confirmed: inactive, never logged in, member of nothing."""
+    return (not user.is_active and user.last_login is None
+            and not user.memberships.exists())
+
+
+def signup_request(*, email: str, password: str, name: str, rnc: str,
+                   links: SignupLinks) -> None:
+    """Start a sign-up (the form has validated the password and the RNC). Sends one mail
+    and returns nothing, whether the address is new or taken."""
+    email = User.objects.normalize_email(email).strip().lower()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email=email).first()
+        if user is None:
+            user = User(email=email, is_active=False)
+            user.set_password(password)
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:  # a concurrent sign-up with the same address won
+                return
+        elif _is_pending(user):
+            # A second sign-up before the first was confirmed: the newest password wins,
+            # and the earlier link stops working (the token covers the password hash).
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        else:
+            make_password(password)  # the same work as the other paths: timing tells nothing
+            _send_signup_mail(email, "accounts/signup_exists", {
+                "login_url": links.login, "password_reset_url": links.password_reset})
+            return
+    token = signing.dumps({"u": user.pk, "n": name.strip(), "r": rnc,
+                           "t": default_token_generator.make_token(user)},
+                          salt=SIGNUP_SALT, compress=True)
+    _send_signup_mail(email, "accounts/signup_confirm", {
+        "confirm_url": links.confirm(token), "name": name.strip(),
+        "days": SIGNUP_MAX_AGE // 86400})
+
+
+def _send_signup_mail(email: str, template: str, context: dict[str, Any]) -> None:
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}_email.txt", context)
+    try:
+        send_mail(subject, body, None, [email])
+    except (OSError, smtplib.SMTPException):
+        # Answered like any other sign-up; the operator sees why no mail arrived.
+        log.exception("Sign-up: the mail to %s could not be sent", email)
+
+
+def signup_confirm(*, token: str) -> tuple[Any, Workspace]:
+    """Activate a signed-up account and create its workspace (once: logging in afterwards
+    changes what the token covers, so the link works one time)."""
+    invalid = InvalidInput(_("This link is invalid or has expired. Sign up again, or log in "
+                             "if you already confirmed it."), code="invalid_link")
+    try:
+        data = signing.loads(token, salt=SIGNUP_SALT, max_age=SIGNUP_MAX_AGE)
+        user_id, name, rnc, check = data["u"], data["n"], data["r"], data["t"]
+    except (signing.BadSignature, KeyError, TypeError):
+        raise invalid from None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None or not _is_pending(user) \
+                or not default_token_generator.check_token(user, check):
+            raise invalid
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        workspace = workspace_create(name=name, owner=user, rnc=rnc)
+    return user, workspace

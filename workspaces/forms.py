@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
+from stdnum.do import rnc as rnc_check
 
 from .models import Workspace
 from .roles import Role
@@ -27,7 +29,29 @@ class NewWorkspaceForm(forms.Form):
 
 class SignupForm(NewWorkspaceForm):
     email = forms.EmailField(label=_("Your email"))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html)
+
+    def clean_rnc(self) -> str:
+        # Checked here because the workspace is created only once the email is confirmed.
+        rnc = "".join(ch for ch in self.cleaned_data.get("rnc", "") if ch.isdigit())
+        if rnc and not rnc_check.is_valid(rnc):
+            raise forms.ValidationError(_("%(rnc)s is not a valid RNC.") % {"rnc": rnc})
+        return rnc
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            # AUTH_PASSWORD_VALIDATORS, with the email for the similarity check; the same
+            # answer whether or not the email has an account.
+            probe = get_user_model()(email=(data.get("email") or "").lower())
+            try:
+                password_validation.validate_password(password, user=probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
 
 
 def grantable_roles(actor_role: str | None) -> list[tuple[str, str]]:

@@ -1,17 +1,20 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import ApiKey
 from accounts.services import (
+    SignupLinks,
     api_key_create,
     api_key_default_role,
     api_key_revoke,
     api_key_roles_for,
+    signup_confirm,
+    signup_request,
 )
 from invoicing.core.errors import DomainError
 
@@ -187,21 +190,34 @@ def signup(request):
         return redirect("workspaces:new")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        User = get_user_model()
-        email = form.cleaned_data["email"].lower()
-        if User.objects.filter(email=email).exists():
-            form.add_error("email", _("An account with this email exists; log in instead."))
-        else:
-            try:
-                with transaction.atomic():
-                    user = User.objects.create_user(email=email,
-                                                    password=form.cleaned_data["password"])
-                    workspace = workspace_create(owner=user, name=form.cleaned_data["name"],
-                                                 rnc=form.cleaned_data["rnc"])
-            except DomainError as error:
-                add_form_errors(form, error)
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                request.session[SESSION_KEY] = workspace.pk
-                return redirect("dashboard")
+        data = form.cleaned_data
+        signup_request(email=data["email"], password=data["password"], name=data["name"],
+                       rnc=data["rnc"], links=SignupLinks(
+                           confirm=lambda token: request.build_absolute_uri(
+                               reverse("accounts:signup_confirm", args=[token])),
+                           login=request.build_absolute_uri(reverse("accounts:login")),
+                           password_reset=request.build_absolute_uri(
+                               reverse("accounts:password_reset"))))
+        # One answer for every address, taken or not (no account enumeration).
+        return redirect("accounts:signup_sent")
     return render(request, "workspaces/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    return render(request, "workspaces/signup_sent.html")
+
+
+def signup_confirm_view(request, token):
+    """GET shows a button, POST confirms: a mail scanner opening the link confirms nothing."""
+    if request.method == "POST":
+        try:
+            user, workspace = signup_confirm(token=token)
+        except DomainError as error:
+            return render(request, "workspaces/signup_confirm.html", {"error": error.message},
+                          status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_KEY] = workspace.pk
+        messages.success(request, _("Welcome! Workspace %(name)s is ready.")
+                         % {"name": workspace})
+        return redirect("dashboard")
+    return render(request, "workspaces/signup_confirm.html")
