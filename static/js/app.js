@@ -5,3 +5,12 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// A select that applies itself (the workspace switcher); the form keeps its button for
+// browsers without JavaScript.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) {
+    field.form.submit();
+  }
+});
