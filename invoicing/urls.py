@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from invoicing.core.api.router import router
-from invoicing.core.views import api_not_found, dashboard, server_error
+from invoicing.core.views import api_not_found, bad_request, dashboard, server_error
 
 api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -36,5 +36,6 @@ if settings.BENCH_ENDPOINTS:
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = bad_request
 handler404 = api_not_found
 handler500 = server_error

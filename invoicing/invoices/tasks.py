@@ -23,10 +23,11 @@ def sync_invoice_stock(invoice_id: int) -> int:
 
 @shared_task(name="invoices.stock_repair", acks_late=True, reject_on_worker_lost=True)
 def stock_repair() -> int:
-    """Periodic (beat): write the movements of any invoice whose task was lost."""
-    from .services import invoice_stock_sync, invoices_with_stock_pending
+    """Periodic (beat): write the movements of any invoice whose task was lost; one that
+    fails is logged and skipped (repair.py)."""
+    from .repair import repair_stock
 
-    return sum(invoice_stock_sync(invoice_id=pk) for pk in invoices_with_stock_pending())
+    return repair_stock().movements
 
 
 def queue_pdf(invoice_id: int) -> None:
