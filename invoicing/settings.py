@@ -181,6 +181,10 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://")
+if not DEBUG and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DEBUG is off: without it Celery tasks (PDFs, stock) run "
+        "inside web requests and each process keeps its own cache and login throttle.")
 
 if REDIS_URL:
     CACHES = {
@@ -252,12 +256,34 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# With DEBUG off, whitenoise serves only what `collectstatic` gathered here (the release step).
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Logos and PDFs go through Django's default storage: the local MEDIA_ROOT, or shared storage
+# when more than one machine serves (FILE_STORAGE=storages.backends.s3.S3Storage and the
+# AWS_* variables below; any S3-compatible service through AWS_S3_ENDPOINT_URL).
+FILE_STORAGE = env_str("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
+if FILE_STORAGE == "storages.backends.s3.S3Storage":
+    AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("FILE_STORAGE is S3: set AWS_STORAGE_BUCKET_NAME.")
+    AWS_S3_ENDPOINT_URL = env_str("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = env_str("AWS_S3_REGION_NAME") or None
+    # Unset, boto3 finds credentials itself (instance role, ~/.aws, its own variables).
+    AWS_ACCESS_KEY_ID = env_str("AWS_ACCESS_KEY_ID") or None
+    AWS_SECRET_ACCESS_KEY = env_str("AWS_SECRET_ACCESS_KEY") or None
+    AWS_S3_ADDRESSING_STYLE = env_str("AWS_S3_ADDRESSING_STYLE") or None
+    AWS_LOCATION = env_str("AWS_LOCATION")  # a key prefix inside the bucket
+    # Invoices are private: no public ACL, and links to a file are signed and expire.
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 600)
+    # A PDF's name is the hash of its content: saving the same name again is the same file.
+    AWS_S3_FILE_OVERWRITE = True
 STORAGES = {
-    "default": {"BACKEND": env_str("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "default": {"BACKEND": FILE_STORAGE},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
