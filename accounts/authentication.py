@@ -8,26 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from invoicing.core.api.prepared import PreparedQuery
+from workspaces.authorization import bind_role
 
 from .models import ApiKey, hash_api_key
 
 
-def _bind(request, workspace, role) -> None:
+def _bind(request, workspace, role, user=None) -> None:
     # Set on the Django request too: DRF's Request proxies reads to it, and middleware,
-    # templates and the exception handler look there.
+    # templates and the exception handler look there. The user acts with this role in the
+    # services too (workspaces.authorization).
+    bind_role(user, workspace.pk, role)
     request.workspace = workspace
     request.workspace_role = role
     request._request.workspace = workspace
     request._request.workspace_role = role
 
 
-# Every API request runs this lookup: compiled once (key_hash is unique, so at most one row).
-_USABLE_KEY = PreparedQuery(
-    lambda key_hash: ApiKey.objects.usable().select_related("workspace", "created_by")
-    .filter(key_hash=key_hash)[:1],
-    "api-key-hash-placeholder-7f3c9a",
-)
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -44,8 +40,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
 
-        found = _USABLE_KEY.rows(hash_api_key(clear_key))
-        key = found[0] if found else None
+        key = (ApiKey.objects.usable().select_related("workspace", "created_by")
+               .filter(key_hash=hash_api_key(clear_key)).first())
         if key is None:
             raise exceptions.AuthenticationFailed(_("Invalid, revoked or deactivated API key."))
 
@@ -56,7 +52,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
             key.last_used_at = now
         # The key's own role, never above its creator's (lowered when they are demoted).
-        _bind(request, key.workspace, key.role)
+        _bind(request, key.workspace, key.role, key.created_by)
         return key.created_by, key
 
     def authenticate_header(self, request):
@@ -73,5 +69,5 @@ class WorkspaceSessionAuthentication(authentication.SessionAuthentication):
         membership = getattr(request._request, "membership", None)
         if membership is None:
             raise exceptions.AuthenticationFailed(_("You are not a member of any workspace."))
-        _bind(request, membership.workspace, membership.role)
+        _bind(request, membership.workspace, membership.role, result[0])
         return result

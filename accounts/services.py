@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import Conflict, InvalidInput, PermissionDenied
+from workspaces.authorization import acting_role, requires
 from workspaces.models import Workspace
-from workspaces.roles import MANAGE, Role, role_allows
-from workspaces.services import acting_role, activity_record, workspace_create
+from workspaces.roles import Role, may, role_allows
+from workspaces.services import activity_record, workspace_create
 
 from .models import ApiKey, generate_api_key, hash_api_key
 
@@ -49,8 +50,9 @@ def api_key_check(*, workspace: Workspace, actor: Any, role: str | None = None) 
     """The role a key `actor` creates would have (`role`, or the default for them); raises
     PermissionDenied when they may not create keys, InvalidInput when `role` is above
     theirs. Forms call it to show the refusal; `api_key_create` calls it to enforce it."""
-    creator_role = acting_role(workspace=workspace, actor=actor) if actor is not None else None
-    if not role_allows(creator_role, MANAGE):
+    # A key is made by a person: the system (None) makes none, it has no one to answer for it.
+    creator_role = acting_role(actor, workspace.pk) if actor is not None else None
+    if not may(creator_role, "api_key_create"):
         raise PermissionDenied(_("Only an admin or an owner creates API keys."))
     if not role:
         return api_key_default_role(creator_role)
@@ -62,6 +64,7 @@ def api_key_check(*, workspace: Workspace, actor: Any, role: str | None = None) 
     return role
 
 
+@requires("api_key_create")
 @transaction.atomic
 def api_key_create(*, workspace: Workspace, actor: Any, name: str,
                    role: str | None = None) -> IssuedApiKey:
@@ -83,6 +86,7 @@ def api_key_create(*, workspace: Workspace, actor: Any, name: str,
     return IssuedApiKey(api_key=key, clear_key=clear)
 
 
+@requires("api_key_revoke")
 @transaction.atomic
 def api_key_revoke(*, api_key: ApiKey, actor: Any) -> ApiKey:
     api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)

@@ -437,11 +437,12 @@ def query_counts(seed, detail_id: int, cached_id: int, cold_id: int, body: str) 
 def render_timings(seed, runs: tuple[int, int]) -> dict:
     """The PDF renderer alone, in-process: HTML from the stored invoice, then xhtml2pdf —
     what a cold request does before storing the file."""
-    from invoicing.invoices import pdf
+    from invoicing.documents import pdf
     from invoicing.invoices.models import Invoice
 
     def render(invoice) -> bytes:
-        rendered = pdf.render_document_html(invoice)  # as `ensure_document_pdf` does
+        # as `ensure_document_pdf` does
+        rendered = pdf.render_document_html(invoice, kind="invoice")
         return pdf.html_to_pdf(rendered.html, estimated_pages=rendered.estimated_pages)
 
     results = {}

@@ -5,7 +5,7 @@ API key) with contacts, products and salesmen (`bulk_create`), then invoices wit
 each, their payments and salesmen, streamed with PostgreSQL COPY in batches so memory stays
 flat at 1,000,000 invoices.
 
-Every stored figure comes from the pure totals module (`invoicing.invoices.totals`), so the
+Every stored figure comes from the pure totals module (`invoicing.documents.totals`), so the
 rows satisfy the database checks (total = subtotal − discount + tax, amount_paid ≤ total,
 issued ⇒ numbered, due ≥ issue) and add up the way the services would have written them.
 Numbers are contiguous per subtype in issue-date order, and each subtype's `next_number`
@@ -30,8 +30,8 @@ from django.utils import timezone
 
 from invoicing.contacts.models import Contact
 from invoicing.core.money import quantize_money
+from invoicing.documents import totals
 from invoicing.fiscal.models import DocumentSubtype, Tax
-from invoicing.invoices import totals
 from invoicing.invoices.models import Invoice, InvoiceLine, Payment, Salesman
 from invoicing.products.models import Product
 from workspaces.models import Currency, Workspace

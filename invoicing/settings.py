@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "invoicing.contacts",
     "invoicing.products",
     "invoicing.fiscal",
+    "invoicing.documents",
     "invoicing.invoices",
     "invoicing.quotations",
 ]
@@ -211,10 +212,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "America/Santo_Domingo"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The outbox (invoicing/core/outbox.py): a failed effect is retried after base × 2^(n-1)
+# seconds (at most the max); a message handed to the broker but still pending after
+# REPUBLISH_AFTER seconds is published again by the sweep.
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 10)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 60)
+OUTBOX_COUNTDOWN_MAX = env_int("OUTBOX_COUNTDOWN_MAX", 300)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "invoices-stock-repair": {
-        "task": "invoices.stock_repair",
-        "schedule": timedelta(minutes=10),
+    "outbox-sweep": {
+        "task": "outbox.sweep",
+        "schedule": timedelta(seconds=env_int("OUTBOX_SWEEP_SECONDS", 30)),
     },
     "quotations-expire": {
         "task": "quotations.expire_due",

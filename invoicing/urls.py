@@ -20,6 +20,7 @@ urlpatterns = [
     path("contacts/", include("invoicing.contacts.urls")),
     path("products/", include("invoicing.products.urls")),
     path("settings/fiscal/", include("invoicing.fiscal.urls")),
+    path("documents/", include("invoicing.documents.urls")),
     path("invoices/", include("invoicing.invoices.urls")),
     path("quotations/", include("invoicing.quotations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

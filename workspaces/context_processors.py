@@ -1,7 +1,25 @@
 from django.utils.functional import SimpleLazyObject
 
 from .models import Membership
-from .roles import role_allows
+from .roles import FISCAL, MANAGE, SELL, may
+
+
+class Can:
+    """`{{ can.invoice_cancel }}`, `{{ can.sell }}`: the role table's answer for the
+    request's role (an action's name or a kind of work)."""
+
+    aliases = {"sell": SELL, "fiscal": FISCAL, "manage": MANAGE}
+
+    def __init__(self, role):
+        self.role = role
+
+    def __getitem__(self, action):
+        try:
+            return may(self.role, self.aliases.get(action, action))
+        except KeyError:
+            return False
+
+    __getattr__ = __getitem__
 
 
 def workspace(request):
@@ -18,9 +36,5 @@ def workspace(request):
         "workspace": getattr(request, "workspace", None),
         "membership": getattr(request, "membership", None),
         "my_memberships": SimpleLazyObject(my_memberships),
-        "can": {
-            "sell": role_allows(role, "seller"),
-            "fiscal": role_allows(role, "accountant"),
-            "manage": role_allows(role, "admin"),
-        },
+        "can": Can(role),
     }

@@ -14,6 +14,7 @@ from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.core.money import quantize_rate
 
 from .activity import activity_record
+from .authorization import requires
 from .models import Currency, ExchangeRate, Workspace
 
 ONE = Decimal("1.0000")
@@ -92,6 +93,7 @@ def _rate(value: Any, field: str) -> Decimal:
     return rate
 
 
+@requires("exchange_rate_set")
 @transaction.atomic
 def exchange_rate_set(*, currency: Currency, actor: Any, rate: Decimal,
                       effective_date: datetime.date | None = None,
@@ -122,6 +124,7 @@ def exchange_rate_set(*, currency: Currency, actor: Any, rate: Decimal,
     return entry
 
 
+@requires("currency_create")
 @transaction.atomic
 def currency_create(*, workspace: Workspace, actor: Any, code: str, name: str = "",
                     symbol: str = "", exchange_rate: Decimal | None = None,
@@ -156,6 +159,7 @@ def currency_create(*, workspace: Workspace, actor: Any, code: str, name: str = 
     return currency
 
 
+@requires("currency_update")
 @transaction.atomic
 def currency_update(*, currency: Currency, actor: Any, **fields: Any) -> Currency:
     """Change name, symbol, code (only while no document uses it), active, default, and the
@@ -206,6 +210,7 @@ def currency_update(*, currency: Currency, actor: Any, **fields: Any) -> Currenc
     return currency
 
 
+@requires("currency_make_default")
 @transaction.atomic
 def currency_make_default(*, currency: Currency, actor: Any) -> Currency:
     """Exactly one default per workspace; its rate is 1.
@@ -244,6 +249,7 @@ def currency_make_default(*, currency: Currency, actor: Any) -> Currency:
     return currency
 
 
+@requires("currency_delete")
 def currency_delete(*, currency: Currency, actor: Any) -> None:
     """Delete an unused currency; one used by a document is kept (409: deactivate it)."""
     if currency.is_default:

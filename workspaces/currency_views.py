@@ -17,13 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
-from invoicing.core.pages import run_action
+from invoicing.core.pages import add_form_errors, run_action
 
 from . import services
 from .decorators import workspace_required
 from .models import Currency, ExchangeRate
 from .roles import FISCAL, READ, role_allows
-from .views import add_form_errors
 
 RATES_PER_PAGE = 20
 

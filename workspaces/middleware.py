@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .authorization import bind_role
 from .models import Membership
 
 SESSION_KEY = "workspace_id"
@@ -33,4 +34,6 @@ class ActiveWorkspaceMiddleware:
         request.membership = membership
         request.workspace = membership.workspace if membership else None
         request.workspace_role = membership.role if membership else None
+        if membership is not None:
+            bind_role(request.user, membership.workspace_id, membership.role)
         return self.get_response(request)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from invoicing.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 from .activity import activity_for, activity_record  # noqa: F401  (named from here too)
+from .authorization import acting_role, requires
 
 # Currencies live in currency_services.py; their services are named from here too.
 from .currency_services import (  # noqa: F401
@@ -27,7 +28,7 @@ from .currency_services import (  # noqa: F401
     exchange_rate_set,
 )
 from .models import Currency, Membership, Workspace
-from .roles import MANAGE, Role, role_allows
+from .roles import Role, may, role_allows
 
 User = get_user_model()
 
@@ -96,6 +97,7 @@ def workspace_provision(*, workspace: Workspace) -> None:
             provision(workspace)
 
 
+@requires("workspace_update")
 @transaction.atomic
 def workspace_update(*, workspace: Workspace, actor: Any, **fields: Any) -> Workspace:
     allowed = {"name", "rnc", "address", "phone", "email", "logo", "pdf_footer",
@@ -122,21 +124,9 @@ def workspace_update(*, workspace: Workspace, actor: Any, **fields: Any) -> Work
 
 # --- Members --------------------------------------------------------------------------------
 # Who may change whom (API.md "Roles"): an admin manages members below owner; only an owner
-# grants or removes the owner role; the last owner stays; nobody changes their own role. A
-# Django superuser acts as an owner (the admin); `actor=None` is the system.
-
-def acting_role(*, workspace: Workspace, actor: Any) -> str | None:
-    """The role `actor` acts with in `workspace`: their membership's, an owner's for a
-    superuser, None for someone who is not a member."""
-    if actor is None:
-        return Role.OWNER
-    if getattr(actor, "is_superuser", False):
-        return Role.OWNER
-    if not getattr(actor, "pk", None):
-        return None
-    return (Membership.objects.filter(workspace=workspace, user_id=actor.pk)
-            .values_list("role", flat=True).first())
-
+# grants or removes the owner role ("owner_grant" in the role table); the last owner stays;
+# nobody changes their own role. A Django superuser acts as an owner (the admin); `actor=None`
+# is the system (authorization.acting_role).
 
 def member_check(*, workspace: Workspace, actor: Any, role: str | None = None,
                  membership: Membership | None = None, remove: bool = False) -> None:
@@ -145,12 +135,12 @@ def member_check(*, workspace: Workspace, actor: Any, role: str | None = None,
     forms (the admin) to show the refusal before saving."""
     if role is not None and role not in Role.values:
         raise InvalidInput(_("Unknown role."), field="role")
-    actor_role = acting_role(workspace=workspace, actor=actor)
-    if not role_allows(actor_role, MANAGE):
+    actor_role = acting_role(actor, workspace.pk)
+    if not may(actor_role, "member_change_role"):
         raise PermissionDenied(_("Only an admin or an owner manages members."),
                                code="members_need_admin")
     if membership is None:
-        if role == Role.OWNER and actor_role != Role.OWNER:
+        if role == Role.OWNER and not may(actor_role, "owner_grant"):
             raise PermissionDenied(_("Only an owner grants the owner role."), field="role",
                                    code="owner_role_reserved")
         return
@@ -161,7 +151,7 @@ def member_check(*, workspace: Workspace, actor: Any, role: str | None = None,
         if role == membership.role:
             return
     touches_owner = membership.role == Role.OWNER or (not remove and role == Role.OWNER)
-    if touches_owner and actor_role != Role.OWNER:
+    if touches_owner and not may(actor_role, "owner_grant"):
         raise PermissionDenied(_("Only an owner grants or removes the owner role."),
                                field="role", code="owner_role_reserved")
     if membership.role == Role.OWNER and not (
@@ -176,6 +166,7 @@ def _lock_members_of(workspace: Workspace) -> None:
     Workspace.objects.select_for_update().filter(pk=workspace.pk).values_list("pk").first()
 
 
+@requires("member_add")
 @transaction.atomic
 def member_add(*, workspace: Workspace, actor: Any, email: str, role: str,
                password: str | None = None) -> Membership:
@@ -205,6 +196,7 @@ def _lock_membership(membership: Membership) -> Membership:
             .get(pk=membership.pk))
 
 
+@requires("member_change_role")
 @transaction.atomic
 def member_change_role(*, membership: Membership, actor: Any, role: str) -> Membership:
     """Give a member another role. Their API keys never act above it: keys they created
@@ -226,6 +218,7 @@ def member_change_role(*, membership: Membership, actor: Any, role: str) -> Memb
     return membership
 
 
+@requires("member_remove")
 @transaction.atomic
 def member_remove(*, membership: Membership, actor: Any) -> None:
     """Remove a member; the API keys they created in the workspace are revoked with them."""

@@ -17,6 +17,7 @@ from accounts.services import (
     signup_request,
 )
 from invoicing.core.errors import DomainError
+from invoicing.core.pages import add_form_errors
 
 from .decorators import workspace_required
 from .forms import (
@@ -37,18 +38,6 @@ from .services import (
     workspace_create,
     workspace_update,
 )
-
-
-def add_form_errors(form, error: DomainError) -> None:
-    """A domain error becomes errors on the form fields it names, or on the form."""
-    placed = False
-    for name, messages_ in error.fields.items():
-        if name in form.fields:
-            for message in messages_:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 @login_required

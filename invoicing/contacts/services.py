@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import Conflict, InvalidInput
+from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record
 
@@ -58,6 +59,7 @@ def _clean(contact: Contact, fields: dict[str, Any]) -> None:
         )
 
 
+@requires("contact_create")
 @transaction.atomic
 def contact_create(*, workspace: Workspace, actor: Any, name: str,
                    kind: str = ContactKind.CUSTOMER, tax_id_type: str | None = None,
@@ -92,6 +94,7 @@ def guess_tax_id_type(tax_id: str | None) -> str:
                        field="tax_id_type")
 
 
+@requires("contact_update")
 @transaction.atomic
 def contact_update(*, contact: Contact, actor: Any, **fields: Any) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -103,6 +106,7 @@ def contact_update(*, contact: Contact, actor: Any, **fields: Any) -> Contact:
     return contact
 
 
+@requires("contact_set_active")
 @transaction.atomic
 def contact_set_active(*, contact: Contact, actor: Any, is_active: bool) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -118,6 +122,7 @@ def contact_set_active(*, contact: Contact, actor: Any, is_active: bool) -> Cont
     return contact
 
 
+@requires("contact_delete")
 def contact_delete(*, contact: Contact, actor: Any) -> None:
     """Delete a contact no document uses. One used by an invoice or a quotation (their
     foreign keys PROTECT it) is kept: 409, deactivate it instead."""

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError, InvalidInput
-from invoicing.core.pages import run_action
+from invoicing.core.pages import add_form_errors, run_action
 from workspaces.decorators import workspace_required
 from workspaces.roles import READ, SELL
 from workspaces.services import activity_for
-from workspaces.views import add_form_errors
 
 from . import services
 from .forms import ContactForm

@@ -45,3 +45,15 @@ def run_action(request, action: Callable[[], object], *, success: str, done: str
         return redirect(failed or done)
     messages.success(request, success)
     return redirect(done)
+
+
+def add_form_errors(form, error: DomainError) -> None:
+    """A domain error becomes errors on the form fields it names, or on the form."""
+    placed = False
+    for name, messages_ in error.fields.items():
+        if name in form.fields:
+            for message in messages_:
+                form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)

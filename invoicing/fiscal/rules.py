@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from invoicing.core.errors import InvalidInput
+from invoicing.core.errors import Conflict, InvalidInput
 
 from .models import ITBIS_TREATMENT_KINDS
 from .ncf_types import ncf_type
@@ -70,3 +70,61 @@ def buyer_id_required(*, ncf_type_code: str | None, total_in_dop: Decimal,
             else modified_total_in_dop,
         )
     return False
+
+
+def check_fiscal_line_taxes(taxes: Iterable[Any], *, field: str = "tax_ids") -> None:
+    """On a fiscal document every line carries exactly one ITBIS treatment: ITBIS 18, 16 or
+    0%, or exento (DOMAIN.md "The issuer")."""
+    check_line_taxes(taxes, field=field)
+    if not any(_tax_attr(tax, "kind") in ITBIS_TREATMENT_KINDS for tax in taxes):
+        raise InvalidInput(
+            _("Every line of a fiscal document carries its ITBIS treatment: choose ITBIS 18%, "
+              "16%, 0% or Exento."), field=field, code="itbis_treatment_required")
+
+
+# Foreign buyers (passport or a foreign tax id) may be named on these types, where DGII asks
+# for a buyer id: exports, consumo from RD$250,000 and the special regime.
+FOREIGN_ID_TYPES = frozenset({"B02", "E32", "B16", "E46", "E44"})
+
+
+def buyer_identity_problem(*, ncf_type_code: str | None, contact: Any,
+                           total_in_dop: Decimal) -> str | None:
+    """Why the contact cannot be the buyer of this document type, or None (DOMAIN.md table;
+    the RD$250,000 consumo threshold is `CONSUMO_BUYER_ID_THRESHOLD`, written once)."""
+    if not buyer_id_required(ncf_type_code=ncf_type_code, total_in_dop=total_in_dop):
+        return None
+    id_type, tax_id = contact.tax_id_type, contact.tax_id
+    if id_type in ("rnc", "cedula") and tax_id:
+        return None
+    if id_type in ("foreign", "passport") and tax_id and ncf_type_code in FOREIGN_ID_TYPES:
+        return None
+    if ncf_type_code in ("B02", "E32"):
+        return _("A consumo invoice of RD$250,000 or more must name the buyer: give %(name)s an "
+                 "RNC, cédula or foreign ID.") % {"name": contact.name}
+    if ncf_type_code in FOREIGN_ID_TYPES:
+        return _("%(type)s documents must name the buyer: give %(name)s an RNC, cédula or "
+                 "foreign ID, or choose another document type.") % {
+            "type": ncf_type_code, "name": contact.name}
+    return _("%(type)s invoices must name the buyer: give %(name)s an RNC or cédula, or choose "
+             "another document type.") % {"type": ncf_type_code, "name": contact.name}
+
+
+def check_buyer_identity(*, ncf_type_code: str | None, contact: Any,
+                         total_in_dop: Decimal) -> None:
+    problem = buyer_identity_problem(ncf_type_code=ncf_type_code, contact=contact,
+                                     total_in_dop=total_in_dop)
+    if problem:
+        raise InvalidInput(problem, field="contact_id", code="buyer_id_required")
+
+
+def check_issuer_identity(*, workspace: Any, ncf_type_code: str | None) -> None:
+    """A workspace issues fiscal documents under its RNC (9 digits) or, for a persona física,
+    its cédula (11 digits)."""
+    if ncf_type(ncf_type_code) is None:
+        return
+    digits = "".join(ch for ch in (workspace.rnc or "") if ch.isdigit())
+    if len(digits) not in (9, 11):
+        raise Conflict(
+            _("%(workspace)s has no RNC or cédula: enter it in Settings → Workspace before "
+              "issuing fiscal documents.") % {"workspace": workspace.name},
+            code="issuer_id_required")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import Conflict, InvalidInput
+from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record
 
@@ -107,6 +108,7 @@ def _clean_tax(tax: Tax) -> None:
                            field="name")
 
 
+@requires("tax_create")
 @transaction.atomic
 def tax_create(*, workspace: Workspace, actor: Any, name: str, kind: str,
                rate: Decimal | str | int, is_active: bool = True) -> Tax:
@@ -118,6 +120,7 @@ def tax_create(*, workspace: Workspace, actor: Any, name: str, kind: str,
     return tax
 
 
+@requires("tax_update")
 @transaction.atomic
 def tax_update(*, tax: Tax, actor: Any, **fields: Any) -> Tax:
     """Change a tax. Documents keep the copy of each tax they were priced with, so a new
@@ -142,6 +145,7 @@ def tax_update(*, tax: Tax, actor: Any, **fields: Any) -> Tax:
     return tax
 
 
+@requires("tax_delete")
 @transaction.atomic
 def tax_delete(*, tax: Tax, actor: Any) -> None:
     """Delete an unused tax. One used by a product or a document line is kept (409): it
@@ -397,6 +401,7 @@ def _save_subtype(subtype: DocumentSubtype) -> None:
                            field=field) from None
 
 
+@requires("subtype_create")
 @transaction.atomic
 def subtype_create(*, workspace: Workspace, actor: Any, **fields: Any) -> DocumentSubtype:
     """Create a numbering series. A fiscal one (`ncf_type`) has no prefix and may come
@@ -415,6 +420,7 @@ def subtype_create(*, workspace: Workspace, actor: Any, **fields: Any) -> Docume
     return subtype
 
 
+@requires("subtype_update")
 @transaction.atomic
 def subtype_update(*, subtype: DocumentSubtype, actor: Any, **fields: Any) -> DocumentSubtype:
     """Change a series. Entering a new range (a new `range_start`) moves the next number to
@@ -447,6 +453,7 @@ def subtype_update(*, subtype: DocumentSubtype, actor: Any, **fields: Any) -> Do
     return subtype
 
 
+@requires("subtype_enter_range")
 def subtype_enter_range(*, subtype: DocumentSubtype, actor: Any, range_start: int,
                         range_end: int, valid_until: datetime.date | None = None,
                         next_number: int | None = None) -> DocumentSubtype:
@@ -462,6 +469,7 @@ def subtype_enter_range(*, subtype: DocumentSubtype, actor: Any, range_start: in
     return subtype_update(subtype=subtype, actor=actor, **fields)
 
 
+@requires("subtype_delete")
 @transaction.atomic
 def subtype_delete(*, subtype: DocumentSubtype, actor: Any) -> None:
     """Delete a series no document uses; one in use is kept (409) and can be deactivated."""

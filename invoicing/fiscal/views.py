@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
+from invoicing.core.pages import add_form_errors
 from workspaces.decorators import workspace_required
 from workspaces.roles import FISCAL, READ
-from workspaces.views import add_form_errors
 
 from . import services
 from .forms import RangeForm, SubtypeForm, TaxForm

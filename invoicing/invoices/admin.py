@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from invoicing.core.admin import WorkspaceScopedAdmin
 from invoicing.core.errors import DomainError
 
-from . import salesmen, services
+from . import payments, salesmen, services
 from .models import Invoice, InvoiceLine, Payment, Salesman
 
 
@@ -90,11 +90,11 @@ class PaymentAdmin(WorkspaceScopedAdmin):
         return False
 
     def delete_model(self, request, obj):
-        services.payment_delete(payment=obj, actor=request.user)
+        payments.payment_delete(payment=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for payment in queryset:
-            services.payment_delete(payment=payment, actor=request.user)
+            payments.payment_delete(payment=payment, actor=request.user)
 
 
 @admin.register(Salesman)

@@ -6,3 +6,6 @@ class InvoicesConfig(AppConfig):
     name = "invoicing.invoices"
     label = "invoices"
     verbose_name = _("Invoices")
+
+    def ready(self) -> None:
+        from . import pdf, tasks  # noqa: F401 - register the printed kind and outbox handlers

@@ -32,7 +32,7 @@ def panel(request) -> dict | None:
     def owed(total, paid):
         return (figures[total] or 0) - (figures[paid] or 0)
 
-    latest = list(invoices.select_related("contact").order_by("-created_at", "-id")[:6])
+    latest = list(invoices.select_related("contact", "currency").order_by("-created_at", "-id")[:6])
     return {
         "template": "invoices/dashboard_panel.html",
         "receivable": owed("receivable", "receivable_paid"),

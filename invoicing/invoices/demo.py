@@ -13,7 +13,7 @@ from invoicing.contacts.models import Contact
 from invoicing.fiscal.models import DocumentSubtype
 from invoicing.products.models import Product
 
-from . import salesmen, services
+from . import payments, salesmen, services
 from .models import CancellationReason, Invoice, Salesman
 
 SALESMEN = [("María Fernández", "maria@demo.do", "5.00"), ("José Rodríguez", "jose@demo.do",
@@ -57,11 +57,11 @@ def seed(workspace, user) -> None:
             continue
         roll = rng.random()
         if roll < 0.45:
-            services.payment_record(invoice=invoice, actor=user, amount=invoice.total_amount,
+            payments.payment_record(invoice=invoice, actor=user, amount=invoice.total_amount,
                                     date=issue_date, method=rng.choice(
                                         ["cash", "bank_transfer", "card", "check"]))
         elif roll < 0.65:
-            services.payment_record(invoice=invoice, actor=user,
+            payments.payment_record(invoice=invoice, actor=user,
                                     amount=(invoice.total_amount / 2).quantize(Decimal("0.01")),
                                     date=issue_date, method="bank_transfer",
                                     reference="TRF-" + str(rng.randint(10000, 99999)))

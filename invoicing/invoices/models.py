@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.errors import Conflict
 from invoicing.core.tenancy import WorkspaceQuerySet, WorkspaceScopedModel
-
-ZERO = Decimal("0.00")
-
-
-def money_field(verbose_name, **kwargs):
-    kwargs.setdefault("default", ZERO)
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+from invoicing.documents.models import (  # noqa: F401 - re-exported names of the domain
+    ZERO,
+    AbstractDocumentLine,
+    AbstractDocumentTotals,
+    DiscountType,
+    money_field,
+)
 
 
 class Salesman(WorkspaceScopedModel):
@@ -40,76 +40,6 @@ class Salesman(WorkspaceScopedModel):
 
     def __str__(self) -> str:
         return self.name
-
-
-class DiscountType(models.TextChoices):
-    AMOUNT = "amount", _("Amount")
-    PERCENTAGE = "percentage", _("Percentage")
-
-
-class AbstractDocumentTotals(WorkspaceScopedModel):
-    """What invoices and quotations share: buyer, currency, terms and stored totals.
-
-    The totals are written only from `invoices.totals.compute_totals` by the services.
-    """
-
-    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("customer"))
-    document_subtype = models.ForeignKey("fiscal.DocumentSubtype", on_delete=models.PROTECT,
-                                         related_name="+", verbose_name=_("document type"))
-    document_number = models.CharField(_("number"), max_length=40, null=True, blank=True)
-    issue_date = models.DateField(_("issue date"), default=timezone.localdate)
-    currency = models.ForeignKey("workspaces.Currency", on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("currency"))
-    exchange_rate = models.DecimalField(_("exchange rate"), max_digits=14, decimal_places=4,
-                                        default=Decimal("1.0000"))
-    payment_term = models.CharField(_("payment terms"), max_length=100, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    subtotal_amount = money_field(_("subtotal"))
-    discount_amount = money_field(_("discount"))
-    tax_amount = money_field(_("tax"))
-    total_amount = money_field(_("total"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class AbstractDocumentLine(models.Model):
-    """A line of an invoice or a quotation. `taxes` is a frozen copy of each tax applied:
-    `[{"id", "name", "kind", "rate", "amount"}]` with rates and amounts as strings, so a
-    later change of the tax does not change the document."""
-
-    position = models.PositiveIntegerField(default=0)
-    product = models.ForeignKey("products.Product", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
-    description = models.CharField(_("description"), max_length=500)
-    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=4)
-    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
-    discount = models.DecimalField(_("discount"), max_digits=14, decimal_places=2,
-                                   default=ZERO)
-    discount_type = models.CharField(_("discount type"), max_length=10,
-                                     choices=DiscountType.choices, default=DiscountType.AMOUNT)
-    taxes = models.JSONField(default=list, blank=True)
-    subtotal = money_field(_("gross"))
-    discount_amount = money_field(_("discount amount"))
-    tax_amount = money_field(_("tax"))
-    total = money_field(_("total"))
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "id"]
-
-    @property
-    def tax_ids(self) -> list[int]:
-        return [tax["id"] for tax in self.taxes]
-
-    @property
-    def net_amount(self) -> Decimal:
-        return self.subtotal - self.discount_amount
 
 
 class InvoiceStatus(models.TextChoices):
@@ -243,6 +173,13 @@ class Invoice(AbstractDocumentTotals):
         if self.status == InvoiceStatus.CANCELLED:
             return ZERO
         return self.total_amount - self.amount_paid
+
+    @property
+    def buyer_display_name(self) -> str:
+        """The buyer as the document says: frozen at issue, the live contact on a draft."""
+        if self.status != InvoiceStatus.DRAFT and self.buyer_name:
+            return self.buyer_name
+        return self.contact.name
 
     @property
     def is_draft(self) -> bool:

@@ -18,7 +18,7 @@ class StockRepairReport:
 
 
 def repair_stock() -> StockRepairReport:
-    from .services import invoice_stock_sync, invoices_with_stock_pending
+    from .stock import invoice_stock_sync, invoices_with_stock_pending
 
     report = StockRepairReport()
     while pending := [pk for pk in invoices_with_stock_pending() if pk not in report.failures]:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import Conflict, InvalidInput
+from workspaces.authorization import requires
 from workspaces.models import Membership, Workspace
 from workspaces.services import activity_record
 
@@ -38,6 +39,7 @@ def _clean(workspace: Workspace, fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+@requires("salesman_create")
 @transaction.atomic
 def salesman_create(*, workspace: Workspace, actor: Any, **fields: Any) -> Salesman:
     fields = _clean(workspace, {"commission_rate": Decimal("0"), **fields})
@@ -49,6 +51,7 @@ def salesman_create(*, workspace: Workspace, actor: Any, **fields: Any) -> Sales
     return salesman
 
 
+@requires("salesman_update")
 @transaction.atomic
 def salesman_update(*, salesman: Salesman, actor: Any, **fields: Any) -> Salesman:
     salesman = Salesman.objects.select_for_update().get(pk=salesman.pk)
@@ -60,6 +63,7 @@ def salesman_update(*, salesman: Salesman, actor: Any, **fields: Any) -> Salesma
     return salesman
 
 
+@requires("salesman_delete")
 @transaction.atomic
 def salesman_delete(*, salesman: Salesman, actor: Any) -> None:
     """A salesman on any document is deactivated, never deleted (409)."""

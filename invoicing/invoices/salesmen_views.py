@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from invoicing.core.errors import DomainError
+from invoicing.core.pages import add_form_errors
 from workspaces.decorators import workspace_required
 from workspaces.models import Membership
 from workspaces.roles import FISCAL, READ
-from workspaces.views import add_form_errors
 
 from . import salesmen
 from .models import Salesman

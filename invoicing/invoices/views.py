@@ -1,30 +1,29 @@
-"""Invoice pages. Forms parse, the services decide; domain errors become form errors."""
+"""Invoice pages. Forms parse, the services decide; domain errors become form errors. What a
+page offers (edit which fields, issue, pay, cancel…) is the invoice's policy."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from invoicing.core.errors import DomainError
 from invoicing.core.pages import run_action, sorted_page
-from invoicing.products.models import Product
+from invoicing.documents import editor
+from invoicing.documents.policies import InvoicePolicy
+from invoicing.documents.selectors import filter_documents
+from invoicing.documents.totals import summarize_stored
 from workspaces.decorators import workspace_required
-from workspaces.models import Currency
-from workspaces.roles import FISCAL, READ, SELL
 from workspaces.services import activity_for
-from workspaces.views import add_form_errors
 
-from . import services
-from .forms import CancelForm, InvoiceFilterForm, InvoiceHeaderForm, LineFormSet, PaymentForm
-from .lines import price_items
+from . import payments, services
+from .forms import CancelForm, InvoiceFilterForm, InvoiceHeaderForm, PaymentForm
 from .models import Invoice, InvoiceStatus, Payment
-from .selectors import filter_documents, invoice_queryset, invoice_search
-from .totals import summarize, summarize_stored
+from .pdf import invoice_pdf_response
+from .selectors import invoice_queryset, invoice_search
 
 LIST_SORTS = {
     "issue_date": "issue_date", "document_number": "document_number",
@@ -32,6 +31,10 @@ LIST_SORTS = {
     "status": "status",
 }
 PER_PAGE = 25
+# The header form's fields by the service argument the policy names.
+FORM_FIELDS = {"contact_id": "contact", "document_subtype_id": "document_subtype",
+               "issue_date": "issue_date", "due_date": "due_date", "currency_id": "currency",
+               "payment_term": "payment_term", "notes": "notes", "salesman_ids": "salesmen"}
 
 
 def _get_invoice(request, pk) -> Invoice:
@@ -41,10 +44,7 @@ def _get_invoice(request, pk) -> Invoice:
     return invoice
 
 
-# --- List -----------------------------------------------------------------------------------
-
-
-@workspace_required(READ)
+@workspace_required("read")
 def invoice_list(request):
     form = InvoiceFilterForm(request.GET or None, workspace=request.workspace,
                              status_choices=InvoiceStatus.choices)
@@ -69,115 +69,50 @@ def invoice_list(request):
 # --- Create and edit ------------------------------------------------------------------------
 
 
-def formset_errors(formset, indexes: list[int], error: DomainError) -> bool:
-    """Place `items.N.field` errors on the line forms; True if any was placed."""
-    placed = False
-    for name, messages_ in error.fields.items():
-        parts = name.split(".")
-        if parts[0] != "items" or len(parts) < 2 or not parts[1].isdigit():
-            continue
-        position = int(parts[1])
-        if position >= len(indexes):
-            continue
-        form = formset.forms[indexes[position]]
-        field = {"product_id": "product", "tax_ids": "taxes"}.get(
-            parts[2] if len(parts) > 2 else "", parts[2] if len(parts) > 2 else None)
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-        placed = True
-    return placed
-
-
-HEADER_FIELDS = {"contact_id": "contact", "document_subtype_id": "document_subtype",
-                 "currency_id": "currency", "salesman_ids": "salesmen"}
-
-
-def header_errors(form, error: DomainError) -> None:
-    renamed = DomainError(error.message, fields={
-        HEADER_FIELDS.get(name, name): msgs for name, msgs in error.fields.items()
-        if not name.startswith("items")})
-    if renamed.fields or not any(name.startswith("items") for name in error.fields):
-        add_form_errors(form, renamed)
-
-
-def initial_lines(invoice: Invoice | None) -> list[dict]:
-    if invoice is None:
-        return [{"quantity": 1, "discount_type": "amount"}]
-    return [{
-        "product": line.product_id, "description": line.description,
-        "quantity": line.quantity.normalize(), "unit_price": line.unit_price,
-        "discount": line.discount, "discount_type": line.discount_type,
-        "taxes": line.tax_ids,
-    } for line in invoice.lines.all()]
-
-
-def _invoice_form(request, invoice: Invoice | None):
+def _invoice_form(request, invoice: Invoice | None, policy: InvoicePolicy | None):
     workspace = request.workspace
     if invoice is None:
-        initial = {"currency": Currency.objects.for_workspace(workspace)
-                   .filter(is_default=True).values_list("pk", flat=True).first()}
-        default_subtype = request.GET.get("subtype")
-        if default_subtype:
-            initial["document_subtype"] = default_subtype
+        initial = {"currency": editor.default_currency(workspace)}
+        if request.GET.get("subtype"):
+            initial["document_subtype"] = request.GET["subtype"]
     else:
-        initial = {
-            "contact": invoice.contact_id, "document_subtype": invoice.document_subtype_id,
-            "issue_date": invoice.issue_date, "due_date": invoice.due_date,
-            "currency": invoice.currency_id, "payment_term": invoice.payment_term,
-            "notes": invoice.notes, "salesmen": [s.pk for s in invoice.salesmen.all()],
-        }
+        initial = editor.header_initial(invoice, dates=("issue_date", "due_date"))
     data = request.POST if request.method == "POST" else None
     form = InvoiceHeaderForm(data, workspace=workspace, initial=initial)
-    if invoice is not None and invoice.status != InvoiceStatus.DRAFT:
-        # What an issued invoice keeps is shown but not posted (disabled fields use initial).
-        form.fields["document_subtype"].disabled = True
-        if invoice.amount_paid > 0:
-            form.fields["contact"].disabled = True
-            form.fields["currency"].disabled = True
-    formset = LineFormSet(data, workspace=workspace, prefix="lines",
-                          initial=None if data else initial_lines(invoice))
-    return form, formset
-
-
-def _save(request, form, formset, invoice: Invoice | None):
-    """Run the service for a valid form; return the invoice, or None with errors placed."""
-    items, indexes = formset.document_items()
-    if not items:
-        form.add_error(None, _("Add at least one line."))
-        return None
-    kwargs = form.service_kwargs()
-    try:
-        if invoice is None:
-            return services.invoice_create(
-                workspace=request.workspace, actor=request.user, items=items,
-                draft=request.POST.get("action") != "issue", **kwargs)
-        if invoice.status != InvoiceStatus.DRAFT:
-            kwargs.pop("document_subtype_id", None)
-        if invoice.amount_paid > 0:
-            kwargs.pop("contact_id", None)
-            kwargs.pop("currency_id", None)
-        changes = {**kwargs}
-        if invoice.amount_paid == 0:
-            changes["items"] = items
-        if changes.get("due_date") is None:
-            changes.pop("due_date")
-        updated = services.invoice_update(invoice=invoice, actor=request.user, **changes)
-        if request.POST.get("action") == "issue" and updated.status == InvoiceStatus.DRAFT:
-            updated = services.invoice_issue(invoice=updated, actor=request.user)
-        return updated
-    except DomainError as error:
-        placed = formset_errors(formset, indexes, error)
-        if not placed:
-            header_errors(form, error)
-        elif not form.errors and not any(f.errors for f in formset.forms):
-            form.add_error(None, error.message)
-        return None
+    if policy is not None:
+        # What an issued invoice keeps is shown as text, not posted (disabled uses initial).
+        editable = policy.editable_fields
+        for name, field in FORM_FIELDS.items():
+            if name not in editable:
+                form.fields[field].disabled = True
+    return editor.editor_forms(request, form, invoice)
 
 
 def _editor(request, invoice: Invoice | None):
-    form, formset = _invoice_form(request, invoice)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = _save(request, form, formset, invoice)
+    policy = InvoicePolicy(invoice, request.user) if invoice is not None else None
+    lines_locked = policy is not None and "items" not in policy.editable_fields
+    form, formset = _invoice_form(request, invoice, policy)
+    if request.method == "POST" and form.is_valid() and (lines_locked or formset.is_valid()):
+        issue = request.POST.get("action") == "issue"
+
+        def run(items, kwargs):
+            if invoice is None:
+                return services.invoice_create(workspace=request.workspace,
+                                               actor=request.user, items=items,
+                                               draft=not issue, **kwargs)
+            editable = policy.editable_fields
+            changes = {name: value for name, value in kwargs.items() if name in editable}
+            if "items" in editable:
+                changes["items"] = items
+            if changes.get("due_date") is None:
+                changes.pop("due_date", None)
+            updated = services.invoice_update(invoice=invoice, actor=request.user, **changes)
+            if issue and updated.status == InvoiceStatus.DRAFT:
+                updated = services.invoice_issue(invoice=updated, actor=request.user)
+            return updated
+
+        saved = (run([], form.service_kwargs()) if lines_locked
+                 else editor.save_document(form, formset, run))
         if saved is not None:
             if saved.status == InvoiceStatus.DRAFT:
                 messages.success(request, _("Draft saved."))
@@ -185,97 +120,37 @@ def _editor(request, invoice: Invoice | None):
                 messages.success(request, _("Invoice %(number)s saved.")
                                  % {"number": saved.document_number})
             return redirect("invoices:detail", pk=saved.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "invoices/form.html", {
-        "form": form, "formset": formset, "invoice": invoice,
-        "preview_url": reverse("invoices:preview"),
-        "row_url": reverse("invoices:line_row"),
-        "lines_locked": invoice is not None and invoice.amount_paid > 0,
-    }, status=status)
+    return editor.render_editor(request, "invoices/form.html", {
+        "form": form, "formset": formset, "invoice": invoice, "lines_locked": lines_locked,
+        "policy": policy,
+    })
 
 
-@workspace_required(SELL)
+@workspace_required("invoice_create")
 def invoice_new(request):
     return _editor(request, None)
 
 
-@workspace_required(SELL)
+@workspace_required("invoice_update")
 def invoice_edit(request, pk):
     invoice = _get_invoice(request, pk)
-    if invoice.status == InvoiceStatus.CANCELLED:
-        messages.error(request, _("A cancelled invoice cannot change."))
+    refusal = InvoicePolicy(invoice, request.user).refusal("edit")
+    if refusal is not None:
+        messages.error(request, refusal.message)
         return redirect("invoices:detail", pk=pk)
     return _editor(request, invoice)
-
-
-# --- The line editor's live parts (shared with quotations) ------------------------------
-
-
-@workspace_required(SELL)
-def line_row(request):
-    """One line row: blank (`?index=N`) or filled from a product (`&product=ID`), so the
-    description, price and taxes come from the product."""
-    try:
-        index = int(request.GET.get("index", "0"))
-    except ValueError:
-        index = 0
-    initial = {"quantity": 1, "discount_type": "amount"}
-    product_id = request.GET.get(f"lines-{index}-product") or request.GET.get("product")
-    if product_id and product_id.isdigit():
-        product = (Product.objects.for_workspace(request.workspace).filter(pk=product_id)
-                   .prefetch_related("taxes").first())
-        if product is not None:
-            quantity = request.GET.get(f"lines-{index}-quantity") or 1
-            initial = {"product": product.pk, "description": product.name,
-                       "quantity": quantity, "unit_price": product.unit_price,
-                       "discount_type": "amount", "taxes": [t.pk for t in product.taxes.all()]}
-    formset = LineFormSet(workspace=request.workspace, prefix="lines")
-    form = formset.form(prefix=f"lines-{index}", initial=initial,
-                        products=formset._products, taxes=formset._taxes)
-    response = render(request, "invoices/_line_row.html", {"line": form, "index": index})
-    response["HX-Trigger-After-Settle"] = "linesChanged"
-    return response
-
-
-@workspace_required(READ)
-@require_POST
-def preview(request):
-    """Totals of the form as it stands, computed by the server's totals module."""
-    formset = LineFormSet(request.POST, workspace=request.workspace, prefix="lines")
-    rows = []
-    items, indexes = [], []
-    for index, form in enumerate(formset.forms):
-        if form.is_valid() and not form.is_blank():
-            items.append(form.item())
-            indexes.append(index)
-    results = price_items(workspace_id=request.workspace.pk, items=items)
-    priced = []
-    for index, result in zip(indexes, results, strict=True):
-        if hasattr(result, "figures"):
-            priced.append(result.figures)
-            rows.append({"index": index, "total": result.figures.total, "error": None})
-        else:
-            rows.append({"index": index, "total": None, "error": result.message})
-    figures = summarize(priced)
-    currency = request.POST.get("currency", "")
-    currencies = Currency.objects.for_workspace(request.workspace)
-    currency = (currencies.filter(pk=currency) if currency.isdigit()
-                else currencies.filter(is_default=True)).first()
-    currency_symbol = currency.symbol if currency else ""
-    return render(request, "invoices/_totals.html", {
-        "totals": figures, "rows": rows, "symbol": currency_symbol, "live": True,
-    })
 
 
 # --- Detail and actions ---------------------------------------------------------------------
 
 
-@workspace_required(READ)
+@workspace_required("read")
 def invoice_detail(request, pk):
     invoice = _get_invoice(request, pk)
     lines = list(invoice.lines.all())
     return render(request, "invoices/detail.html", {
         "invoice": invoice, "lines": lines, "totals": summarize_stored(lines),
+        "policy": InvoicePolicy(invoice, request.user),
         "payments": list(invoice.payments.all()),
         "payment_form": PaymentForm(initial={"amount": invoice.amount_due}),
         "cancel_form": CancelForm(),
@@ -289,7 +164,7 @@ def _run(request, pk, action, success):
                       done=reverse("invoices:detail", args=[pk]))
 
 
-@workspace_required(SELL)
+@workspace_required("invoice_issue")
 @require_POST
 def invoice_issue_view(request, pk):
     invoice = _get_invoice(request, pk)
@@ -297,7 +172,7 @@ def invoice_issue_view(request, pk):
                 _("Invoice issued."))
 
 
-@workspace_required(FISCAL)
+@workspace_required("invoice_cancel")
 @require_POST
 def invoice_cancel_view(request, pk):
     invoice = _get_invoice(request, pk)
@@ -309,7 +184,7 @@ def invoice_cancel_view(request, pk):
         invoice=invoice, actor=request.user, **form.cleaned_data), _("Invoice cancelled."))
 
 
-@workspace_required(SELL)
+@workspace_required("invoice_delete")
 @require_POST
 def invoice_delete_view(request, pk):
     invoice = _get_invoice(request, pk)
@@ -319,7 +194,7 @@ def invoice_delete_view(request, pk):
                       failed=reverse("invoices:detail", args=[pk]))
 
 
-@workspace_required(SELL)
+@workspace_required("payment_record")
 @require_POST
 def payment_add(request, pk):
     invoice = _get_invoice(request, pk)
@@ -330,27 +205,23 @@ def payment_add(request, pk):
                 messages.error(request, f"{form.fields[field].label}: {error}"
                                if field in form.fields else error)
         return redirect("invoices:detail", pk=pk)
-    return _run(request, pk, lambda: services.payment_record(
+    return _run(request, pk, lambda: payments.payment_record(
         invoice=invoice, actor=request.user, **form.cleaned_data), _("Payment recorded."))
 
 
-@workspace_required(FISCAL)
+@workspace_required("payment_delete")
 @require_POST
 def payment_remove(request, pk, payment_pk):
     invoice = _get_invoice(request, pk)
     payment = Payment.objects.filter(invoice=invoice, pk=payment_pk).first()
     if payment is None:
         raise Http404
-    return _run(request, pk, lambda: services.payment_delete(payment=payment,
+    return _run(request, pk, lambda: payments.payment_delete(payment=payment,
                                                              actor=request.user),
                 _("Payment deleted."))
 
 
-@workspace_required(READ)
+@workspace_required("read")
 def invoice_pdf(request, pk):
     invoice = _get_invoice(request, pk)
-    try:
-        from .pdf_views import invoice_pdf_response
-    except ImportError:
-        return HttpResponse(_("PDF rendering is not available."), status=503)
     return invoice_pdf_response(invoice, inline=request.GET.get("download") != "1")

@@ -28,6 +28,7 @@ from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.core.money import quantize_money, quantize_quantity
 from invoicing.fiscal.models import Tax
 from invoicing.fiscal.rules import check_line_taxes
+from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record
 
@@ -129,6 +130,7 @@ def _save_product(product: Product, taxes: list[Tax] | None) -> None:
         product.taxes.set(taxes)
 
 
+@requires("product_create")
 @transaction.atomic
 def product_create(*, workspace: Workspace, actor: Any, sku: str, name: str,
                    description: str = "", unit_price: Decimal | str = Decimal("0.00"),
@@ -148,6 +150,7 @@ def product_create(*, workspace: Workspace, actor: Any, sku: str, name: str,
     return product
 
 
+@requires("product_update")
 @transaction.atomic
 def product_update(*, product: Product, actor: Any, **fields: Any) -> Product:
     """Change a product. `stock_quantity` is not a field here: record a movement."""
@@ -160,6 +163,7 @@ def product_update(*, product: Product, actor: Any, **fields: Any) -> Product:
     return product
 
 
+@requires("product_set_active")
 @transaction.atomic
 def product_set_active(*, product: Product, actor: Any, is_active: bool) -> Product:
     product = Product.objects.select_for_update().get(pk=product.pk)
@@ -175,6 +179,7 @@ def product_set_active(*, product: Product, actor: Any, is_active: bool) -> Prod
     return product
 
 
+@requires("product_delete")
 def product_delete(*, product: Product, actor: Any) -> None:
     """Delete a product nothing refers to. One on an invoice or quotation line, or with
     stock movements (the ledger is history), is kept: 409, deactivate it instead."""
@@ -372,6 +377,7 @@ def stock_movements_record_many(*, workspace_id: int, entries: Sequence[StockEnt
                        actor=actor))
 
 
+@requires("stock_movement_record")
 def stock_movement_record(*, workspace: Workspace, product: Product | int,
                           quantity: Decimal | str, kind: str, note: str = "",
                           actor: Any = None, invoice: Any = None,

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
-from invoicing.core.pages import run_action
+from invoicing.core.pages import add_form_errors, run_action
 from workspaces.decorators import workspace_required
 from workspaces.models import Currency
 from workspaces.roles import READ, SELL
-from workspaces.views import add_form_errors
 
 from . import services
 from .forms import ProductForm, ProductSearchForm, StockMovementForm

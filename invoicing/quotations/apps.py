@@ -6,3 +6,6 @@ class QuotationsConfig(AppConfig):
     name = "invoicing.quotations"
     label = "quotations"
     verbose_name = _("Quotations")
+
+    def ready(self) -> None:
+        from . import pdf  # noqa: F401 - registers the printed kind

@@ -7,9 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from invoicing.documents.forms import DATE_INPUT, DocumentHeaderForm
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
 from invoicing.fiscal.numbering import NumberingRefused, check_can_issue
-from invoicing.invoices.forms import DATE_INPUT, DocumentHeaderForm, InvoiceFilterForm
+from invoicing.invoices.forms import InvoiceFilterForm
+from invoicing.invoices.models import Salesman
 
 
 class QuotationHeaderForm(DocumentHeaderForm):
@@ -19,6 +21,9 @@ class QuotationHeaderForm(DocumentHeaderForm):
 
     field_order = ["contact", "document_subtype", "issue_date", "valid_until", "currency",
                    "payment_term", "salesmen", "notes"]
+
+    def salesmen_queryset(self, workspace):
+        return Salesman.objects.for_workspace(workspace).active()
 
     def __init__(self, *args, workspace, numbered: bool = False, **kwargs):
         super().__init__(*args, workspace=workspace, **kwargs)

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.tenancy import WorkspaceQuerySet
-from invoicing.invoices.models import AbstractDocumentLine, AbstractDocumentTotals, Salesman
+from invoicing.documents.models import AbstractDocumentLine, AbstractDocumentTotals
+from invoicing.invoices.models import Salesman
 
 
 class QuotationStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from invoicing.core.api.fields import MoneyField, QuantityField
-from invoicing.invoices.serializers import (
+from invoicing.documents.serializers import (
     ContactSummarySerializer,
     ItemInputSerializer,
     ItemSerializer,

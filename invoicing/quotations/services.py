@@ -33,11 +33,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from invoicing.core.errors import Conflict, InvalidInput
+from invoicing.documents import pricing as line_pricing
 from invoicing.fiscal.models import DocumentSubtype, DocumentType
 from invoicing.fiscal.numbering import allocate_number
-from invoicing.invoices import lines as line_pricing
 from invoicing.invoices import services as invoice_services
 from invoicing.invoices.models import Invoice
+from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record, exchange_rate_on
 
@@ -142,6 +143,7 @@ def _refuse(quotation: Quotation, what: str) -> Conflict:
 # --- Create, update, delete --------------------------------------------------------------------
 
 
+@requires("quotation_create")
 @transaction.atomic
 def quotation_create(
     *,
@@ -200,6 +202,7 @@ UPDATABLE = {"contact_id", "document_subtype_id", "issue_date", "valid_until", "
              "notes", "currency_id", "salesman_ids", "items"}
 
 
+@requires("quotation_update")
 @transaction.atomic
 def quotation_update(*, quotation: Quotation, actor: Any, **changes: Any) -> Quotation:
     """Change a draft or sent quotation (a sent one stays sent). Its number, and so its
@@ -253,6 +256,7 @@ def quotation_update(*, quotation: Quotation, actor: Any, **changes: Any) -> Quo
     return quotation
 
 
+@requires("quotation_delete")
 @transaction.atomic
 def quotation_delete(*, quotation: Quotation, actor: Any) -> None:
     """Only drafts are deleted: an offer the customer has seen stays on record."""
@@ -297,6 +301,7 @@ def _transition(*, quotation: Quotation, actor: Any, allowed: tuple[str, ...], t
     return quotation
 
 
+@requires("quotation_send")
 @transaction.atomic
 def quotation_send(*, quotation: Quotation, actor: Any) -> Quotation:
     """draft → sent. Marks it as sent to the customer (emailing can come later)."""
@@ -305,6 +310,7 @@ def quotation_send(*, quotation: Quotation, actor: Any) -> Quotation:
                        description=_("Marked as sent to the customer"))
 
 
+@requires("quotation_accept")
 @transaction.atomic
 def quotation_accept(*, quotation: Quotation, actor: Any) -> Quotation:
     """sent → accepted: the customer said yes, within the validity."""
@@ -313,6 +319,7 @@ def quotation_accept(*, quotation: Quotation, actor: Any) -> Quotation:
                        description=_("Accepted by the customer"))
 
 
+@requires("quotation_reject")
 @transaction.atomic
 def quotation_reject(*, quotation: Quotation, actor: Any, reason: str = "") -> Quotation:
     """sent → rejected, with the customer's reason if known."""
@@ -388,6 +395,7 @@ def _invoice_items(quotation: Quotation) -> list[dict]:
     } for line in quotation.lines.order_by("position", "id")]
 
 
+@requires("quotation_convert")
 @transaction.atomic
 def quotation_convert(
     *,

@@ -1,5 +1,5 @@
 """Quotation pages. The form is the invoice form's header and line editor (live totals from
-the server's totals module through `invoices:preview`); forms parse, the services decide,
+the server's totals module through `documents:preview`); forms parse, the services decide,
 domain errors become form errors or messages."""
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
 from invoicing.core.pages import run_action, sorted_page
-from invoicing.invoices.forms import LineFormSet
-from invoicing.invoices.selectors import filter_documents
-from invoicing.invoices.totals import summarize_stored
-from invoicing.invoices.views import formset_errors, header_errors, initial_lines
+from invoicing.documents import editor
+from invoicing.documents.policies import QuotationPolicy
+from invoicing.documents.selectors import filter_documents
+from invoicing.documents.totals import summarize_stored
 from workspaces.decorators import workspace_required
-from workspaces.models import Currency
 from workspaces.roles import READ, SELL
 from workspaces.services import activity_for
 
@@ -73,75 +72,44 @@ def _copy_source(request) -> Quotation | None:
     return quotation_queryset(request.workspace).filter(pk=source).first()
 
 
-def _header_initial(quotation: Quotation, *, with_dates: bool) -> dict:
-    initial = {
-        "contact": quotation.contact_id, "document_subtype": quotation.document_subtype_id,
-        "currency": quotation.currency_id, "payment_term": quotation.payment_term,
-        "notes": quotation.notes, "salesmen": [s.pk for s in quotation.salesmen.all()],
-    }
-    if with_dates:
-        initial |= {"issue_date": quotation.issue_date, "valid_until": quotation.valid_until}
-    return initial
-
-
 def _quotation_form(request, quotation: Quotation | None):
     workspace = request.workspace
     source = quotation or _copy_source(request)
     if source is not None:
-        initial = _header_initial(source, with_dates=quotation is not None)
+        initial = editor.header_initial(
+            source, dates=("issue_date", "valid_until") if quotation is not None else ())
     else:
-        initial = {"currency": Currency.objects.for_workspace(workspace)
-                   .filter(is_default=True).values_list("pk", flat=True).first()}
+        initial = {"currency": editor.default_currency(workspace)}
         contact = request.GET.get("contact", "")
         if contact.isdigit():
             initial["contact"] = int(contact)
     data = request.POST if request.method == "POST" else None
     form = QuotationHeaderForm(data, workspace=workspace, initial=initial,
                                numbered=quotation is not None)
-    formset = LineFormSet(data, workspace=workspace, prefix="lines",
-                          initial=None if data else initial_lines(source))
-    return form, formset
-
-
-def _save(request, form, formset, quotation: Quotation | None) -> Quotation | None:
-    """Run the service for a valid form; the quotation, or None with the errors placed."""
-    items, indexes = formset.document_items()
-    if not items:
-        form.add_error(None, _("Add at least one line."))
-        return None
-    kwargs = form.service_kwargs()
-    try:
-        if quotation is None:
-            return services.quotation_create(workspace=request.workspace, actor=request.user,
-                                             items=items, **kwargs)
-        kwargs.pop("document_subtype_id")
-        if kwargs.get("valid_until") is None:
-            kwargs.pop("valid_until")
-        return services.quotation_update(quotation=quotation, actor=request.user,
-                                         items=items, **kwargs)
-    except DomainError as error:
-        placed = formset_errors(formset, indexes, error)
-        if not placed:
-            header_errors(form, error)
-        elif not form.errors and not any(f.errors for f in formset.forms):
-            form.add_error(None, error.message)
-        return None
+    return editor.editor_forms(request, form, source)
 
 
 def _editor(request, quotation: Quotation | None):
     form, formset = _quotation_form(request, quotation)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = _save(request, form, formset, quotation)
+        def run(items, kwargs):
+            if quotation is None:
+                return services.quotation_create(workspace=request.workspace,
+                                                 actor=request.user, items=items, **kwargs)
+            kwargs.pop("document_subtype_id")
+            if kwargs.get("valid_until") is None:
+                kwargs.pop("valid_until")
+            return services.quotation_update(quotation=quotation, actor=request.user,
+                                             items=items, **kwargs)
+
+        saved = editor.save_document(form, formset, run)
         if saved is not None:
             messages.success(request, _("Quotation %(number)s saved.")
                              % {"number": saved.document_number})
             return redirect("quotations:detail", pk=saved.pk)
-    return render(request, "quotations/form.html", {
+    return editor.render_editor(request, "quotations/form.html", {
         "form": form, "formset": formset, "quotation": quotation,
-        "preview_url": reverse("invoices:preview"),
-        "row_url": reverse("invoices:line_row"),
-        "lines_locked": False,
-    }, status=400 if request.method == "POST" else 200)
+    })
 
 
 @workspace_required(SELL)
@@ -152,7 +120,7 @@ def quotation_new(request):
 @workspace_required(SELL)
 def quotation_edit(request, pk):
     quotation = _get_quotation(request, pk)
-    if not quotation.is_editable or quotation.has_lapsed():
+    if QuotationPolicy(quotation, request.user).refusal("edit") is not None:
         messages.error(request, _("%(number)s is %(status)s and can no longer be edited.")
                        % {"number": quotation,
                           "status": _("expired") if quotation.has_lapsed()
@@ -168,12 +136,11 @@ def quotation_edit(request, pk):
 def quotation_detail(request, pk):
     quotation = _get_quotation(request, pk)
     lines = list(quotation.lines.all())
-    lapsed = quotation.has_lapsed()
+    policy = QuotationPolicy(quotation, request.user)
     return render(request, "quotations/detail.html", {
         "quotation": quotation, "lines": lines, "totals": summarize_stored(lines),
-        "lapsed": lapsed,
-        "can_edit": quotation.is_editable and not lapsed,
-        "can_convert": quotation.is_convertible and not lapsed,
+        "lapsed": quotation.has_lapsed(), "policy": policy,
+        "can_edit": policy.can["edit"], "can_convert": policy.can["convert"],
         "convert_form": ConvertForm(workspace=request.workspace),
         "reject_form": RejectForm(),
         "activity": activity_for(quotation)[:50],

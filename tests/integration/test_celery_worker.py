@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import connection
 
 from invoicing.celery import app as celery_app
+from invoicing.core import outbox
+from invoicing.core.models import OutboxMessage
 from invoicing.invoices import services
-from invoicing.invoices.tasks import sync_invoice_stock
 from invoicing.products.models import Product, StockMovement
 from tests.invoices.helpers import make_invoice, product
 
@@ -52,9 +53,13 @@ def test_worker_writes_stock_once_and_cancel_brings_it_back(workspace, worker):
     assert wait_for(lambda: stock() == Decimal("-3")), stock()
     assert StockMovement.objects.filter(invoice=invoice).count() == 1
 
-    # Deliver the same task again through the broker: nothing doubles.
-    sync_invoice_stock.delay(invoice.pk)
-    sync_invoice_stock.delay(invoice.pk)
+    # Deliver the same message again through the broker, and a fresh one: nothing doubles.
+    message = OutboxMessage.objects.filter(topic="invoices.stock_sync",
+                                           payload__invoice_id=invoice.pk).get()
+    outbox.publish(message.pk)
+    OutboxMessage.objects.filter(pk=message.pk).update(done_at=None)
+    outbox.publish(message.pk)
+    outbox.publish(message.pk)
     time.sleep(1.5)
     assert StockMovement.objects.filter(invoice=invoice).count() == 1
     assert stock() == Decimal("-3")

@@ -81,7 +81,7 @@ def build_invoice(workspace, *, lines=None, draft=False, subtype=None, contact=N
         document_subtype_id=subtype.pk, items=items(workspace, lines or DEFAULT_LINES),
         currency_id=currency_id, salesman_ids=salesman_ids, draft=draft, **options)
     for amount, method, reference in payments:
-        services.payment_record(invoice=invoice, actor=None, amount=Decimal(amount),
+        payments.payment_record(invoice=invoice, actor=None, amount=Decimal(amount),
                                 method=method, reference=reference,
                                 date=ISSUE_DATE + datetime.timedelta(days=3))
     return Invoice.objects.get(pk=invoice.pk)

@@ -93,7 +93,7 @@ def test_preview_computes_totals_on_the_server(logged_in_client, workspace):
     data = form_data(workspace, contact, [
         {"description": "a", "quantity": "3", "unit_price": "33.33",
          "taxes": str(tax(workspace, "ITBIS 18%").pk), "discount_type": "amount"}])
-    html = logged_in_client.post(reverse("invoices:preview"), data).content.decode()
+    html = logged_in_client.post(reverse("documents:preview"), data).content.decode()
     assert "RD$117.99" in html  # 99.99 + 18.00
     assert 'id="line-total-0"' in html
 
@@ -101,7 +101,7 @@ def test_preview_computes_totals_on_the_server(logged_in_client, workspace):
 def test_product_fills_the_line(logged_in_client, workspace):
     item = product(workspace, name="Café Santo Domingo 1 lb", price="395.00",
                    taxes=("ITBIS 18%",))
-    html = logged_in_client.get(reverse("invoices:line_row"),
+    html = logged_in_client.get(reverse("documents:line_row"),
                                 {"index": 2, "lines-2-product": item.pk}).content.decode()
     assert 'value="Café Santo Domingo 1 lb"' in html and 'value="395.00"' in html
     assert f'value="{tax(workspace, "ITBIS 18%").pk}" checked' in html or "checked" in html

@@ -11,16 +11,16 @@ from django.utils import timezone
 
 from invoicing.contacts.identity import format_tax_id
 from invoicing.core.money import format_money
-from invoicing.invoices.models import Invoice
-from invoicing.invoices.pdf import (
+from invoicing.documents.pdf import (
     PAGE_COUNT_TOKEN,
     build_document_context,
     html_to_pdf,
-    invoice_pdf,
     render_document_html,
     render_document_pdf,
 )
-from invoicing.invoices.totals import summarize_stored
+from invoicing.documents.totals import summarize_stored
+from invoicing.invoices.models import Invoice
+from invoicing.invoices.pdf import invoice_pdf
 from tests.invoices.pdf_builders import (
     DEFAULT_LINES,
     build_invoice,
@@ -150,7 +150,7 @@ def test_issued_invoice_prints_the_buyer_frozen_at_issue(invoice):
     contact.name = "Otro Nombre Distinto SRL"
     contact.tax_id = "131246796"
     contact.save()
-    text = pdf_text(render_document_pdf(Invoice.objects.get(pk=invoice.pk)).content)
+    text = pdf_text(render_document_pdf(Invoice.objects.get(pk=invoice.pk), kind="invoice").content)
     assert "Distribuidora Peña & Asociados, S.R.L." in text
     assert "1-01-85004-3" in text
     assert "Otro Nombre Distinto" not in text
@@ -245,7 +245,7 @@ def test_long_invoice_paginates_with_the_header_on_every_page(issuer):
 
 def test_page_count_is_right_even_when_the_estimate_is_wrong(issuer):
     invoice = build_invoice(issuer, lines=many_lines(100))
-    rendered = render_document_html(invoice)
+    rendered = render_document_html(invoice, kind="invoice")
     assert PAGE_COUNT_TOKEN in rendered.html
     content = html_to_pdf(rendered.html, estimated_pages=1)
     pages = page_count(content)
@@ -257,7 +257,7 @@ def test_page_count_is_right_even_when_the_estimate_is_wrong(issuer):
 def test_page_estimate_matches_the_rendered_pages(issuer, count):
     """The estimate only saves a second render; this keeps it honest for common sizes."""
     invoice = build_invoice(issuer, lines=many_lines(count))
-    rendered = render_document_html(invoice)
+    rendered = render_document_html(invoice, kind="invoice")
     content = html_to_pdf(rendered.html, estimated_pages=rendered.estimated_pages)
     assert rendered.estimated_pages == page_count(content)
 
@@ -266,7 +266,7 @@ def test_the_pdf_text_is_spanish_whatever_the_ui_language(invoice):
     from django.utils import translation
 
     with translation.override("en"):
-        context = build_document_context(invoice)
+        context = build_document_context(invoice, kind="invoice")
         text = pdf_text(invoice_pdf(Invoice.objects.get(pk=invoice.pk)).content)
     assert context["title"] == "Factura de Crédito Fiscal"
     assert "Fecha de emisión" in text

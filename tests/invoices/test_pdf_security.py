@@ -13,12 +13,8 @@ from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from invoicing.invoices.pdf import (
-    build_document_context,
-    html_to_pdf,
-    invoice_pdf,
-    link_callback,
-)
+from invoicing.documents.pdf import build_document_context, html_to_pdf, link_callback
+from invoicing.invoices.pdf import invoice_pdf
 from tests.invoices.pdf_builders import build_invoice, plain_subtype
 from tests.invoices.pdf_text import pdf_text
 
@@ -132,7 +128,7 @@ def test_a_local_file_outside_the_static_roots_is_not_read(tmp_path):
 def test_the_workspace_logo_prints_and_is_read_through_storage(workspace):
     workspace.logo.save("acme.png", ContentFile(_png()), save=True)
     invoice = build_invoice(workspace, subtype=plain_subtype(workspace))
-    logo = build_document_context(invoice)["issuer"]["logo"]
+    logo = build_document_context(invoice, kind="invoice")["issuer"]["logo"]
     assert logo["src"].startswith("data:image/png;base64,")
     assert b"/Subtype /Image" in invoice_pdf(invoice).content
 
@@ -143,7 +139,7 @@ def test_a_logo_pointing_outside_the_storage_is_left_off(workspace, name, http_s
     workspace.logo.name = name
     workspace.save()
     invoice = build_invoice(workspace, subtype=plain_subtype(workspace))
-    assert build_document_context(invoice)["issuer"]["logo"] is None
+    assert build_document_context(invoice, kind="invoice")["issuer"]["logo"] is None
     content = invoice_pdf(invoice).content
     assert b"/Subtype /Image" not in content
     assert http_server[1] == []
@@ -152,7 +148,7 @@ def test_a_logo_pointing_outside_the_storage_is_left_off(workspace, name, http_s
 def test_a_logo_that_is_not_an_image_is_left_off(workspace):
     workspace.logo.save("logo.png", ContentFile(b"<svg onload='x'>" + PNG_HEADER), save=True)
     invoice = build_invoice(workspace, subtype=plain_subtype(workspace))
-    assert build_document_context(invoice)["issuer"]["logo"] is None
+    assert build_document_context(invoice, kind="invoice")["issuer"]["logo"] is None
 
 
 def test_user_text_cannot_inject_markup(workspace, http_server):

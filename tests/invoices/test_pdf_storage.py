@@ -16,17 +16,16 @@ from django.db import transaction
 from PIL import Image
 
 from invoicing.celery import app as celery_app
-from invoicing.invoices import pdf as pdf_module
-from invoicing.invoices import services
+from invoicing.documents.pdf import PdfRenderError, ensure_document_pdf, storage_folder
+from invoicing.documents.pdf import storage as pdf_module
+from invoicing.invoices import payments, services
 from invoicing.invoices.models import Invoice
 from invoicing.invoices.pdf import (
-    ensure_document_pdf,
     invoice_pdf,
+    invoice_pdf_response,
     queue_invoice_pdf,
     render_invoice_pdf,
-    storage_folder,
 )
-from invoicing.invoices.pdf_views import invoice_pdf_response
 from tests.invoices.pdf_builders import build_invoice, build_quotation, plain_subtype
 from tests.invoices.pdf_text import pdf_text
 
@@ -58,7 +57,7 @@ def test_first_request_renders_and_stores_then_serves_the_stored_file(invoice, m
     assert files[0].parent.relative_to(media).as_posix() == \
         f"pdfs/{invoice.workspace_id}/invoice-{invoice.pk}"
 
-    _name, rendered_now = ensure_document_pdf(invoice)
+    _name, rendered_now = ensure_document_pdf(invoice, kind="invoice")
     assert rendered_now is None  # found, not rendered again
     second = invoice_pdf(Invoice.objects.get(pk=invoice.pk))
     assert second.content == first.content  # byte for byte: the stored file, not a new render
@@ -87,7 +86,7 @@ def test_a_changed_invoice_gets_a_new_file_and_the_stale_one_goes(invoice, media
 def test_a_payment_changes_the_file(invoice, media):
     invoice_pdf(invoice)
     [old_file] = stored(media, invoice)
-    services.payment_record(invoice=invoice, actor=None, amount=Decimal("100.00"))
+    payments.payment_record(invoice=invoice, actor=None, amount=Decimal("100.00"))
     invoice_pdf(Invoice.objects.get(pk=invoice.pk))
     [new_file] = stored(media, invoice)
     assert new_file.name != old_file.name
@@ -112,14 +111,16 @@ def test_a_new_logo_or_footer_changes_the_file(invoice, media, workspace):
 
 def test_a_lost_race_leaves_one_file(invoice, media):
     """Two workers rendering the same content: the second save must not leave a copy."""
-    name, _content = ensure_document_pdf(invoice)
+    name, _content = ensure_document_pdf(invoice, kind="invoice")
     pdf_module._store(name, b"%PDF-1.4 other render")
     assert len(stored(media, invoice)) == 1
 
 
-def test_the_task_is_registered_with_acks_late(invoice, media):
-    task = celery_app.tasks["invoices.render_pdf"]
-    assert task.name == render_invoice_pdf.name
+def test_the_render_is_an_outbox_handler_delivered_with_acks_late(invoice, media):
+    from invoicing.core.outbox import HANDLERS
+
+    assert "invoices.pdf" in HANDLERS
+    task = celery_app.tasks["outbox.deliver"]
     assert task.acks_late is True
     assert task.reject_on_worker_lost is True
     assert render_invoice_pdf(invoice.pk).endswith(".pdf")
@@ -142,7 +143,7 @@ def test_issuing_through_the_service_queues_the_render(workspace, media,
         invoice = build_invoice(workspace, subtype=plain_subtype(workspace))
     assert len(stored(media, invoice)) == 1
     # What the background task stored is what a request then serves, without rendering.
-    _name, rendered_now = ensure_document_pdf(Invoice.objects.get(pk=invoice.pk))
+    _name, rendered_now = ensure_document_pdf(Invoice.objects.get(pk=invoice.pk), kind="invoice")
     assert rendered_now is None
 
 
@@ -157,9 +158,9 @@ def test_quotations_are_stored_apart(workspace, media):
 def test_delete_document_pdfs_removes_every_render(invoice, media):
     invoice_pdf(invoice)
     assert stored(media, invoice)
-    pdf_module.delete_document_pdfs(invoice)
+    pdf_module.delete_document_pdfs(invoice, kind="invoice")
     assert stored(media, invoice) == []
-    assert not default_storage.exists(f"{storage_folder(invoice)}/missing.pdf")
+    assert not default_storage.exists(f"{storage_folder(invoice, kind='invoice')}/missing.pdf")
 
 
 @pytest.mark.parametrize("inline, disposition", [(True, "inline"), (False, "attachment")])
@@ -194,7 +195,7 @@ def test_force_replaces_the_stored_file(invoice, media):
 
 def test_a_render_failure_answers_503_in_the_error_shape(invoice, monkeypatch):
     def broken(html, **kwargs):
-        raise pdf_module.PdfRenderError("xhtml2pdf reported 1 error(s)")
+        raise PdfRenderError("xhtml2pdf reported 1 error(s)")
 
     monkeypatch.setattr(pdf_module, "html_to_pdf", broken)
     response = invoice_pdf_response(invoice, inline=True)

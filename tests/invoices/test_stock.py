@@ -42,7 +42,10 @@ def test_issue_writes_one_sale_per_inventory_line(workspace, goods,
 
 def test_running_the_task_again_changes_nothing(workspace, goods,
                                                 django_capture_on_commit_callbacks):
-    from invoicing.invoices.tasks import sync_invoice_stock
+    from invoicing.invoices.stock import invoice_stock_sync
+
+    def sync_invoice_stock(pk):
+        return invoice_stock_sync(invoice_id=pk)
 
     a, *_ = goods
     with django_capture_on_commit_callbacks(execute=True):

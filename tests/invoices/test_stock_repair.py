@@ -7,8 +7,6 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from invoicing.invoices.models import Invoice
-from invoicing.invoices.tasks import stock_repair
 from invoicing.products.models import Product, StockMovement
 from invoicing.products.services import stock_manual_record
 from tests.invoices.helpers import make_invoice, product
@@ -43,10 +41,3 @@ def test_one_failing_invoice_does_not_stop_the_others(pending):
     assert "2 invoice(s) repaired, 2 movement(s) written, 1 failed" in out.getvalue()
     broken.refresh_from_db()
     assert broken.stock_synced_revision < broken.stock_revision  # still pending, for later
-
-
-def test_the_periodic_task_isolates_failures_too(pending):
-    rice, _full, *_ = pending
-    assert stock_repair() == 2
-    assert Product.objects.get(pk=rice.pk).stock_quantity == Decimal("-5")
-    assert Invoice.objects.filter(stock_synced_revision__lt=1).count() == 1

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from invoicing.invoices import totals
+from invoicing.documents import totals
 
 D = Decimal
 ITBIS18 = totals.TaxInput(id=1, name="ITBIS 18%", kind="itbis", rate=D("18"))

@@ -94,8 +94,8 @@ class TestForm:
     def test_new_form_uses_the_invoice_line_editor(self, logged_in_client, workspace):
         html = logged_in_client.get(reverse("quotations:new")).content.decode()
         assert 'id="lines"' in html and 'name="lines-TOTAL_FORMS"' in html
-        assert f'hx-post="{reverse("invoices:preview")}"' in html
-        assert f'data-row-url="{reverse("invoices:line_row")}"' in html
+        assert f'hx-post="{reverse("documents:preview")}"' in html
+        assert f'data-row-url="{reverse("documents:line_row")}"' in html
         assert 'name="valid_until"' in html
         # Only quotation series are offered.
         assert f'<option value="{quotation_subtype(workspace).pk}" selected>' in html
@@ -120,7 +120,7 @@ class TestForm:
 
     def test_the_live_preview_prices_quotation_lines(self, logged_in_client, workspace):
         data = form_data(workspace, customer(workspace), [line(workspace)])
-        html = logged_in_client.post(reverse("invoices:preview"), data).content.decode()
+        html = logged_in_client.post(reverse("documents:preview"), data).content.decode()
         assert "RD$3,540.00" in html
 
     def test_errors_are_shown_and_nothing_is_saved(self, logged_in_client, workspace):

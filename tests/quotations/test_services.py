@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from invoicing.core.errors import Conflict, InvalidInput
-from invoicing.invoices import totals
+from invoicing.documents import totals
+from invoicing.documents.totals import summarize_stored
 from invoicing.invoices.models import Invoice
-from invoicing.invoices.totals import summarize_stored
 from invoicing.quotations import services
 from invoicing.quotations.models import Quotation, QuotationStatus
 from tests.conftest import make_workspace

@@ -1,8 +1,9 @@
-"""Write the stock movements of issued invoices whose background task was lost.
+"""Write the stock movements of issued invoices that are still missing them.
 
-Also scheduled in beat (`invoices.stock_repair`), so a lost message costs nothing. An
-invoice that cannot be repaired is reported on stderr and skipped; the others are repaired
-and the command still succeeds (run it again once the cause is fixed).
+The outbox sweep is the safety net for lost messages; this is the operators' tool to bring
+everything in line at once. An invoice that cannot be repaired is reported on stderr and
+skipped; the others are repaired and the command still succeeds (run it again once the cause
+is fixed).
 """
 
 from django.core.management.base import BaseCommand

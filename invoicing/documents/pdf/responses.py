@@ -1,6 +1,6 @@
-"""HTTP answers carrying a document's PDF, for the API action (`GET /api/v1/invoices/{id}/pdf`)
-and the page routes (preview inline, download as attachment). The callers look the document
-up in the request's workspace first; these only turn it into a response."""
+"""HTTP answers carrying a document's PDF, for the API actions (`GET …/{id}/pdf`) and the page
+routes (preview inline, download as attachment). The callers look the document up in the
+request's workspace first; these only turn it into a response."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from .models import Invoice
-from .pdf import INVOICE, PdfFile, PdfRenderError, render_document_pdf
+from .render import PdfRenderError
+from .storage import PdfFile, render_document_pdf
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +26,9 @@ def pdf_response(pdf: PdfFile, *, inline: bool) -> HttpResponse:
     return response
 
 
-def document_pdf_response(document, *, kind: str = INVOICE, inline: bool) -> HttpResponse:
-    """`application/pdf` for an invoice or a quotation, named after its number; 503 in the
-    API's error shape if xhtml2pdf cannot render it (never a 500)."""
+def document_pdf_response(document, *, kind: str, inline: bool) -> HttpResponse:
+    """`application/pdf` named after the document's number; 503 in the API's error shape if
+    xhtml2pdf cannot render it (never a 500)."""
     try:
         pdf = render_document_pdf(document, kind=kind)
     except PdfRenderError:
@@ -38,9 +38,3 @@ def document_pdf_response(document, *, kind: str = INVOICE, inline: bool) -> Htt
                        "message": _("The PDF could not be rendered. Try again later.")}},
             status=503)
     return pdf_response(pdf, inline=inline)
-
-
-def invoice_pdf_response(invoice: Invoice, *, inline: bool) -> HttpResponse:
-    """`application/pdf`, `Content-Disposition: inline|attachment; filename="B0100000001.pdf"`:
-    the stored file when current, else rendered and stored at once."""
-    return document_pdf_response(invoice, kind=INVOICE, inline=inline)

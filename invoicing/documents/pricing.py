@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from invoicing.core.errors import InvalidInput
 from invoicing.core.money import quantize_money, quantize_quantity
 from invoicing.fiscal.models import Tax
-from invoicing.fiscal.rules import check_line_taxes
+from invoicing.fiscal.rules import check_fiscal_line_taxes, check_line_taxes
 from invoicing.products.models import Product
 
 from . import totals
@@ -91,8 +91,11 @@ def price_items(*, workspace_id: int, items: Sequence[dict],
     return results
 
 
-def resolve_lines(*, workspace_id: int, items: Sequence[dict],
-                  prefix: str = "items") -> list[PricedLine]:
+def resolve_lines(*, workspace_id: int, items: Sequence[dict], prefix: str = "items",
+                  fiscal: bool = False) -> list[PricedLine]:
+    """Price every line or refuse the document with every line's errors. `fiscal`: the
+    document is a fiscal one being issued, so each line carries exactly one ITBIS
+    treatment (DOMAIN.md "The issuer")."""
     if not items:
         raise InvalidInput(_("A document needs at least one line."), field=prefix)
     priced: list[PricedLine] = []
@@ -101,8 +104,15 @@ def resolve_lines(*, workspace_id: int, items: Sequence[dict],
         if isinstance(result, InvalidInput):
             for name, messages in result.fields.items():
                 errors.setdefault(name, []).extend(messages)
-        else:
-            priced.append(result)
+            continue
+        if fiscal:
+            try:
+                check_fiscal_line_taxes(result.taxes, field=f"{prefix}.{result.position}.tax_ids")
+            except InvalidInput as error:
+                for name, messages in error.fields.items():
+                    errors.setdefault(name, []).extend(messages)
+                continue
+        priced.append(result)
     if errors:
         name, messages = next(iter(errors.items()))
         raise InvalidInput(f"{name}: {messages[0]}", fields=errors)
