@@ -46,7 +46,7 @@ def test_default_role_is_the_creators_and_admin_at_most(workspace, owner):
 
 def test_a_key_is_never_above_its_creator(workspace):
     admin = make_member(workspace, Role.ADMIN)
-    with pytest.raises(InvalidInput, match="above your own role") as caught:
+    with pytest.raises(InvalidInput) as caught:
         api_key_create(workspace=workspace, actor=admin, name="x", role=Role.OWNER)
     assert "role" in caught.value.fields
     seller = make_member(workspace, Role.SELLER)
