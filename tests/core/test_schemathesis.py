@@ -43,7 +43,7 @@ def seeded_api(workspace, owner, keep_test_connection):
 
     invoice = make_invoice(workspace)
     make_invoice(workspace, draft=True)
-    from invoicing.invoices.services import payment_record
+    from invoicing.invoices.payments import payment_record
 
     payment_record(invoice=invoice, actor=None, amount="10.00")
     return api_client_for(workspace, owner)
