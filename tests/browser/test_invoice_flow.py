@@ -11,7 +11,8 @@ pytestmark = pytest.mark.browser
 def wait_for_total(page, text):
     # A function, not a string: the page's CSP refuses evaluating strings (no unsafe-eval).
     page.wait_for_function(
-        "text => document.querySelector('[data-testid=total]').textContent.includes(text)",
+        # The box is replaced on every recalculation: between two swaps it may be absent.
+        "text => document.querySelector('[data-testid=total]')?.textContent.includes(text)",
         arg=text)
 
 
