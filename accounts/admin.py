@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from invoicing.core.admin import WorkspaceScopedAdmin
 from invoicing.core.errors import DomainError
 
+from .forms import AdminLoginForm
 from .models import ApiKey, User
-from .services import api_key_create, api_key_revoke
+from .services import api_key_check, api_key_create, api_key_revoke
+
+# /admin/login/ refuses attempts under the same throttle as /accounts/login/.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
@@ -27,25 +31,45 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(WorkspaceScopedAdmin):
-    list_display = ["name", "prefix", "workspace", "created_by", "created_at", "last_used_at",
-                    "revoked_at"]
+    list_display = ["name", "prefix", "role", "workspace", "created_by", "created_at",
+                    "last_used_at", "revoked_at"]
+    list_filter = ["role"]
     search_fields = ["name", "prefix"]
-    fields = ["workspace", "name", "prefix", "created_by", "created_at", "last_used_at",
-              "revoked_at"]
+    fields = ["workspace", "name", "role", "prefix", "created_by", "created_at",
+              "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["workspace", *self.readonly_fields, "name"] if obj else []
+        return ["workspace", *self.readonly_fields, "name", "role"] if obj else []
 
     def get_fields(self, request, obj=None):
-        return self.fields if obj else ["workspace", "name"]
+        return self.fields if obj else ["workspace", "name", "role"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+
+        class AddForm(form):
+            def clean(self):
+                data = super().clean()
+                if data.get("workspace") and data.get("role"):
+                    try:
+                        api_key_check(workspace=data["workspace"], actor=request.user,
+                                      role=data["role"])
+                    except DomainError as error:
+                        self.add_error("role" if "role" in error.fields else None,
+                                       error.message)
+                return data
+
+        return AddForm
 
     def save_model(self, request, obj, form, change):
         if change:
             return
         issued = api_key_create(workspace=form.cleaned_data["workspace"],
-                                actor=request.user, name=obj.name)
+                                actor=request.user, name=obj.name, role=obj.role)
         obj.pk = issued.api_key.pk
         messages.warning(request, _("Copy this key now, it will not be shown again: %(key)s")
                          % {"key": issued.clear_key})

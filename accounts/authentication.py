@@ -9,12 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from workspaces.authorization import bind_role
-from workspaces.roles import Role
 
 from .models import ApiKey, hash_api_key
-
-# What an API key may do: everything but managing members and keys, which is staff work.
-API_KEY_ROLE = Role.ADMIN
 
 
 def _bind(request, workspace, role, user=None) -> None:
@@ -55,7 +51,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if key.last_used_at is None or key.last_used_at < now - resolution:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
             key.last_used_at = now
-        _bind(request, key.workspace, API_KEY_ROLE, key.created_by)
+        # The key's own role, never above its creator's (lowered when they are demoted).
+        _bind(request, key.workspace, key.role, key.created_by)
         return key.created_by, key
 
     def authenticate_header(self, request):

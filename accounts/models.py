@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.tenancy import WorkspaceScopedModel
+from workspaces.roles import Role
 
 
 class UserManager(BaseUserManager):
@@ -83,9 +84,15 @@ class ApiKeyQuerySet(models.QuerySet):
 
 
 class ApiKey(WorkspaceScopedModel):
-    """A key for one workspace. Only its SHA-256 is stored; the clear key is shown once."""
+    """A key for one workspace. Only its SHA-256 is stored; the clear key is shown once.
+
+    It acts with its own `role`, chosen at creation and never above its creator's: demoting
+    the creator lowers it, removing them from the workspace revokes it
+    (`workspaces.services.member_change_role` / `member_remove`).
+    """
 
     name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ADMIN)
     prefix = models.CharField(_("prefix"), max_length=12,
                               help_text=_("The key's first characters, to recognise it."))
     key_hash = models.CharField(max_length=64, unique=True, editable=False)

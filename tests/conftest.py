@@ -69,9 +69,13 @@ def make_member(workspace: Workspace, role: str = Role.SELLER, **user_kwargs):
     return user
 
 
-def api_client_for(workspace: Workspace, user=None) -> APIClient:
-    user = user or Membership.objects.filter(workspace=workspace).first().user
-    issued = api_key_create(workspace=workspace, actor=user, name="tests")
+def api_client_for(workspace: Workspace, user=None, role: str | None = None) -> APIClient:
+    """A client with a fresh key made by `user` (default: a member; admins and owners make
+    keys), acting as `role` (default: the creator's, admin at most)."""
+    if user is None:
+        user = (Membership.objects.filter(workspace=workspace, role=Role.OWNER).first()
+                or Membership.objects.filter(workspace=workspace).first()).user
+    issued = api_key_create(workspace=workspace, actor=user, name="tests", role=role)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {issued.clear_key}")
     client.api_key = issued.clear_key

@@ -12,9 +12,18 @@ from .models import Activity, Currency, ExchangeRate, Membership, Workspace
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only here: members change on the Membership admin, through the member services
+    (who may grant which role, the last owner, the API keys that follow)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Workspace)
@@ -60,12 +69,67 @@ class WorkspaceAdmin(admin.ModelAdmin):
         self.message_user(request, _("Defaults checked."))
 
 
+class MembershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["workspace", "user", "role"]
+
+    def clean(self):
+        data = super().clean()
+        membership = self.instance if self.instance.pk else None
+        workspace = membership.workspace if membership else data.get("workspace")
+        if workspace is None or not data.get("role"):
+            return data
+        if membership is None and data.get("user") and Membership.objects.filter(
+                workspace=workspace, user=data["user"]).exists():
+            raise ValidationError({"user": _("%(email)s is already a member.")
+                                   % {"email": data["user"].email}})
+        try:
+            services.member_check(workspace=workspace, actor=self.actor, role=data["role"],
+                                  membership=membership)
+        except DomainError as error:
+            raise ValidationError({"role": error.message}) from None
+        return data
+
+    def validate_unique(self):
+        pass  # checked by member_add, with the message the pages show
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Every change goes through the member services; a superuser acts as an owner."""
+
+    form = MembershipAdminForm
     list_display = ["user", "workspace", "role", "created_at"]
     list_filter = ["workspace", "role"]
     search_fields = ["user__email", "workspace__name"]
     autocomplete_fields = ["user", "workspace"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["workspace", "user"] if obj else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.member_change_role(membership=obj, actor=request.user, role=obj.role)
+        else:
+            created = services.member_add(workspace=obj.workspace, actor=request.user,
+                                          email=obj.user.email, role=obj.role)
+            obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        try:
+            services.member_remove(membership=obj, actor=request.user)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            self.delete_model(request, membership)
 
 
 class ExchangeRateInline(admin.TabularInline):

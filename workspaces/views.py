@@ -1,13 +1,21 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import ApiKey
-from accounts.services import api_key_create, api_key_revoke
+from accounts.services import (
+    SignupLinks,
+    api_key_create,
+    api_key_default_role,
+    api_key_revoke,
+    api_key_roles_for,
+    signup_confirm,
+    signup_request,
+)
 from invoicing.core.errors import DomainError
 from invoicing.core.pages import add_form_errors
 
@@ -22,7 +30,7 @@ from .forms import (
 )
 from .middleware import SESSION_KEY
 from .models import Membership
-from .roles import MANAGE, READ
+from .roles import MANAGE, READ, Role
 from .services import (
     member_add,
     member_change_role,
@@ -72,7 +80,7 @@ def workspace_settings(request):
 
 @workspace_required(MANAGE)
 def members(request):
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(request.POST or None, actor_role=request.workspace_role)
     if request.method == "POST" and form.is_valid():
         try:
             member_add(workspace=request.workspace, actor=request.user, **form.cleaned_data)
@@ -84,8 +92,14 @@ def members(request):
             return redirect("workspaces:members")
     memberships = (Membership.objects.filter(workspace=request.workspace)
                    .select_related("user").order_by("user__email"))
+    role_form = MemberRoleForm(actor_role=request.workspace_role)
+    may_change_owners = request.workspace_role == Role.OWNER
+    for membership in memberships:
+        # What the page offers; the services decide (they refuse the rest with a message).
+        membership.can_remove = may_change_owners or membership.role != Role.OWNER
+        membership.can_change = membership.can_remove and membership.user_id != request.user.pk
     return render(request, "workspaces/members.html", {
-        "form": form, "memberships": memberships, "role_form": MemberRoleForm(),
+        "form": form, "memberships": memberships, "role_form": role_form,
     })
 
 
@@ -98,7 +112,7 @@ def member_update(request, pk):
             member_remove(membership=membership, actor=request.user)
             messages.success(request, _("Member removed."))
         else:
-            form = MemberRoleForm(request.POST)
+            form = MemberRoleForm(request.POST, actor_role=Role.OWNER)  # the service decides
             if form.is_valid():
                 member_change_role(membership=membership, actor=request.user,
                                    role=form.cleaned_data["role"])
@@ -110,17 +124,20 @@ def member_update(request, pk):
 
 @workspace_required(MANAGE)
 def api_keys(request):
-    form = ApiKeyForm(request.POST or None)
+    role = request.workspace_role
+    choices = {"roles": api_key_roles_for(role), "initial_role": api_key_default_role(role)}
+    form = ApiKeyForm(request.POST or None, **choices)
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
             issued = api_key_create(workspace=request.workspace, actor=request.user,
-                                    name=form.cleaned_data["name"])
+                                    name=form.cleaned_data["name"],
+                                    role=form.cleaned_data["role"])
         except DomainError as error:
             add_form_errors(form, error)
         else:
             new_key = issued.clear_key
-            form = ApiKeyForm()
+            form = ApiKeyForm(**choices)
     keys = ApiKey.objects.filter(workspace=request.workspace).select_related("created_by")
     # The clear key is rendered in this response only; it is not stored anywhere.
     response = render(request, "workspaces/api_keys.html",
@@ -162,21 +179,34 @@ def signup(request):
         return redirect("workspaces:new")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        User = get_user_model()
-        email = form.cleaned_data["email"].lower()
-        if User.objects.filter(email=email).exists():
-            form.add_error("email", _("An account with this email exists; log in instead."))
-        else:
-            try:
-                with transaction.atomic():
-                    user = User.objects.create_user(email=email,
-                                                    password=form.cleaned_data["password"])
-                    workspace = workspace_create(owner=user, name=form.cleaned_data["name"],
-                                                 rnc=form.cleaned_data["rnc"])
-            except DomainError as error:
-                add_form_errors(form, error)
-            else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                request.session[SESSION_KEY] = workspace.pk
-                return redirect("dashboard")
+        data = form.cleaned_data
+        signup_request(email=data["email"], password=data["password"], name=data["name"],
+                       rnc=data["rnc"], links=SignupLinks(
+                           confirm=lambda token: request.build_absolute_uri(
+                               reverse("accounts:signup_confirm", args=[token])),
+                           login=request.build_absolute_uri(reverse("accounts:login")),
+                           password_reset=request.build_absolute_uri(
+                               reverse("accounts:password_reset"))))
+        # One answer for every address, taken or not (no account enumeration).
+        return redirect("accounts:signup_sent")
     return render(request, "workspaces/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    return render(request, "workspaces/signup_sent.html")
+
+
+def signup_confirm_view(request, token):
+    """GET shows a button, POST confirms: a mail scanner opening the link confirms nothing."""
+    if request.method == "POST":
+        try:
+            user, workspace = signup_confirm(token=token)
+        except DomainError as error:
+            return render(request, "workspaces/signup_confirm.html", {"error": error.message},
+                          status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_KEY] = workspace.pk
+        messages.success(request, _("Welcome! Workspace %(name)s is ready.")
+                         % {"name": workspace})
+        return redirect("dashboard")
+    return render(request, "workspaces/signup_confirm.html")

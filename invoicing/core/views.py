@@ -50,6 +50,20 @@ def csrf_failure(request, reason=""):
     return csrf_views.csrf_failure(request, reason=reason)
 
 
+def bad_request(request, exception=None):
+    """Django answers its own refusals of a request (SuspiciousOperation) here: a body over
+    the limit is 413, like everywhere else (core.limits); the rest 400."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from invoicing.core.limits import too_large_response
+
+    if isinstance(exception, RequestDataTooBig):
+        return too_large_response(request)
+    if _is_api(request):
+        return json_error("bad_request", _("Bad request."), 400)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request):
     if _is_api(request):
         return json_error(

@@ -123,7 +123,7 @@ def _record(*, workspace_id: int, entries: Sequence[StockEntry], invoice_id: int
         # writing: the stock increments below then apply in commit order.
         locked = {product.pk: product for product in Product.objects.select_for_update()
                   .filter(workspace_id=workspace_id, pk__in=product_ids).order_by("pk")
-                  .only("pk", "sku", "workspace_id")}
+                  .only("pk", "sku", "workspace_id", "stock_quantity")}
         if len(locked) != len(product_ids):
             raise InvalidInput(_("Product not found in this workspace."), field="product_id")
         if invoice_ids:
@@ -152,6 +152,18 @@ def _record(*, workspace_id: int, entries: Sequence[StockEntry], invoice_id: int
         by_product: dict[int, Decimal] = defaultdict(Decimal)
         for movement in inserted:
             by_product[movement.product_id] += movement.quantity
+        for product_id in sorted(by_product):
+            # The stock column holds what a quantity does (14 digits, 4 decimals): a batch
+            # that would push it past that is refused whole (nothing of it is written).
+            if abs(locked[product_id].stock_quantity + by_product[product_id]) \
+                    >= QUANTITY_LIMIT:
+                raise InvalidInput(
+                    _("The stock of %(sku)s would be %(stock)s, more than can be stored "
+                      "(under %(limit)s).") % {
+                        "sku": locked[product_id].sku,
+                        "stock": f"{locked[product_id].stock_quantity + by_product[product_id]:f}",
+                        "limit": f"{QUANTITY_LIMIT:,.0f}"},
+                    field="quantity")
         for product_id in sorted(by_product):
             if by_product[product_id]:
                 Product.objects.filter(pk=product_id).update(

@@ -48,3 +48,12 @@ document.addEventListener("htmx:afterSwap", (event) => {
     name.dataset.registryName = found.dataset.registryName;
   }
 });
+
+// A select that applies itself (the workspace switcher); the form keeps its button for
+// browsers without JavaScript.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) {
+    field.form.submit();
+  }
+});

@@ -39,19 +39,31 @@ def pytest_runtest_makereport(item, call):
         item.rep_call = report
 
 
+def is_csp_violation(text: str) -> bool:
+    # Chromium's console wording for a resource or inline code the policy refused.
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def page(browser, request, live_server):
+    """A fresh browser page. Every flow also checks the Content-Security-Policy: a
+    violation reported on the console (an inline script or style, a foreign resource) fails
+    the test at teardown."""
     context = browser.new_context(base_url=live_server.url, locale="es-DO",
                                   viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.csp_violations = []
+    page.on("console", lambda message: is_csp_violation(message.text)
+            and page.csp_violations.append(f"{page.url}: {message.text}"))
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert not page.csp_violations, "\n".join(page.csp_violations)
 
 
 def login(page, email: str, password: str) -> None:

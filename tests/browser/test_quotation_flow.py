@@ -10,7 +10,8 @@ pytestmark = pytest.mark.browser
 
 def wait_for_total(page, text):
     page.wait_for_function(
-        "text => document.querySelector('[data-testid=total]').textContent.includes(text)",
+        # The box is replaced on every recalculation: between two swaps it may be absent.
+        "text => document.querySelector('[data-testid=total]')?.textContent.includes(text)",
         arg=text)
 
 

@@ -64,3 +64,46 @@ def seeded_api(workspace, owner, keep_test_connection):
 def test_api_honours_its_schema(case, seeded_api):
     case.call_and_validate(headers={"Authorization": f"Bearer {seeded_api.api_key}"},
                            checks=CHECKS)
+
+
+# Explicit examples: inputs a hostile tester sent that once answered 500. Each runs through the
+# same checks as the generated cases and must answer the 4xx given, in the error shape.
+# (operation path, method, case arguments or a callable(workspace) giving them, status)
+HOSTILE_CASES = [
+    pytest.param("/api/v1/contacts/", "POST",
+                 {"body": b"[" * 100_000 + b"]" * 100_000, "media_type": "application/json"},
+                 400, id="json-nested-100000-deep"),
+    pytest.param("/api/v1/contacts/", "POST",
+                 {"body": {"name": "Grande SRL", "notes": "x" * (3 * 1024 * 1024)},
+                  "media_type": "application/json"}, 413, id="body-of-3-mb"),
+    pytest.param("/api/v1/stock-movements/", "POST",
+                 lambda product: {"body": {"product_id": product.pk,
+                                           "quantity": "9999999999.9999",
+                                           "kind": "adjustment", "note": "Conteo"},
+                                  "media_type": "application/json"},
+                 400, id="stock-adjustment-overflowing-the-column"),
+]
+
+
+@pytest.fixture
+def stocked_product(workspace, owner):
+    from invoicing.products.services import stock_manual_record
+    from tests.factories import ProductFactory
+
+    item = ProductFactory(workspace=workspace, tracks_inventory=True)
+    stock_manual_record(workspace=workspace, product=item, quantity="100000",
+                        kind="adjustment", note="Inventario", actor=owner)
+    return item
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, method, arguments, expected", HOSTILE_CASES)
+def test_hostile_inputs_answer_4xx_within_the_schema(path, method, arguments, expected,
+                                                     seeded_api, stocked_product):
+    if callable(arguments):
+        arguments = arguments(stocked_product)
+    case = schema[path][method].Case(**arguments)
+    response = case.call(headers={"Authorization": f"Bearer {seeded_api.api_key}"})
+    case.validate_response(response, checks=CHECKS)
+    assert response.status_code == expected, response.text[:300]
+    assert response.json()["error"]["code"]

@@ -11,7 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PROD = {"DEBUG": "false", "SECRET_KEY": "x" * 20 + "-a-real-production-secret-0123456789abc",
         "ALLOWED_HOSTS": "facturas.example.do", "DATABASE_URL": "sqlite:///tmp-deploy.db",
-        "ECF_KEY_ENCRYPTION_KEY": "ZmRlY2Y3ZjQtZWNmLWtleS1mb3ItdGVzdHMtMDEyMzQ="}
+        "ECF_KEY_ENCRYPTION_KEY": "ZmRlY2Y3ZjQtZWNmLWtleS1mb3ItdGVzdHMtMDEyMzQ=",
+        "REDIS_URL": "redis://127.0.0.1:6379/0"}
 
 
 def manage(*args, **env):
@@ -43,3 +44,24 @@ def test_bad_values_fail_loudly(env, message):
     result = manage("check", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_production_without_redis_is_refused():
+    env = {key: value for key, value in PROD.items() if key != "REDIS_URL"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "REDIS_URL must be set" in result.stderr
+
+
+def test_s3_storage_needs_its_bucket():
+    result = manage("check", FILE_STORAGE="storages.backends.s3.S3Storage")
+    assert result.returncode != 0 and "AWS_STORAGE_BUCKET_NAME" in result.stderr
+    result = manage("check", FILE_STORAGE="storages.backends.s3.S3Storage",
+                    AWS_STORAGE_BUCKET_NAME="facturas", AWS_S3_REGION_NAME="us-east-1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_procfile_release_step_migrates_and_collects_static():
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    release = next(line for line in procfile if line.startswith("release:"))
+    assert "migrate --noinput" in release and "collectstatic --noinput" in release

@@ -81,20 +81,3 @@ def test_company_settings_save_through_the_service(logged_in_client, workspace):
     bad = logged_in_client.post(reverse("workspaces:workspace"), {
         "name": "X", "rnc": "123456789", "quotation_validity_days": 15})
     assert bad.status_code == 200 and "rnc" in bad.context["form"].errors
-
-
-def test_signup_creates_user_and_workspace_with_defaults(client):
-    from invoicing.fiscal.models import DocumentSubtype, Tax
-    from workspaces.models import Currency
-
-    response = client.post(reverse("accounts:signup"), {
-        "name": "Colmado Nuevo", "rnc": "", "email": "dueno@example.com",
-        "password": "una-clave-larga-1"})
-    assert response.status_code == 302
-    membership = Membership.objects.get(user__email="dueno@example.com")
-    assert membership.role == Role.OWNER
-    ws = membership.workspace
-    assert set(Currency.objects.filter(workspace=ws).values_list("code", flat=True)) == {
-        "DOP", "USD"}
-    assert Tax.objects.filter(workspace=ws).count() == 4
-    assert DocumentSubtype.objects.filter(workspace=ws).count() == 7

@@ -1,6 +1,7 @@
 """`manage.py create_workspace "Acme SRL" --owner owner@example.com [--password PW] [--rnc …]`
 
-Creates the workspace with its Dominican defaults, the owner if missing, and a fresh API key,
+Creates the workspace with its Dominican defaults, the owner if missing, and a fresh API key
+(acting as admin),
 and prints one JSON line: {"workspace_id": 1, "slug": "acme-srl", "api_key": "…"}.
 """
 
@@ -11,6 +12,7 @@ from django.db import transaction
 
 from accounts.services import api_key_create, user_get_or_create
 from invoicing.core.errors import DomainError
+from workspaces.roles import Role
 from workspaces.services import workspace_create
 
 
@@ -31,7 +33,10 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save(update_fields=["password"])
                 workspace = workspace_create(name=name, owner=user, rnc=rnc)
-                issued = api_key_create(workspace=workspace, actor=user, name="create_workspace")
+                # Admin, not owner: the key can do all the API offers but grant
+                # or remove the owner role (README "Workspaces, users and keys").
+                issued = api_key_create(workspace=workspace, actor=user,
+                                        name="create_workspace", role=Role.ADMIN)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(json.dumps({

@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.signals import got_request_exception
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from invoicing.core.errors import DomainError
+from invoicing.core.limits import RequestTooLarge
 
 logger = logging.getLogger("invoicing.api")
 
@@ -76,7 +78,15 @@ def _validation_message(fields: dict[str, list[str]]) -> str:
 def exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.http_status)
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):  # Django's own check, e.g. reading request.body
+        exc = RequestTooLarge()
+    elif isinstance(exc, RecursionError):
+        # Only a body nested beyond what Python can walk gets here (the JSON parser bounds
+        # the depth; anything else decoding the raw body may not): the client's fault.
+        logger.warning("API: input nested too deeply (RecursionError)")
+        return Response(error_body("malformed_request", _("The JSON is nested too deeply.")),
+                        status=status.HTTP_400_BAD_REQUEST)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -85,6 +85,7 @@ DESCRIPTIONS = {
     "406": "The `Accept` header asks for a format this path does not answer in (JSON; "
            "`application/pdf` on `…/pdf`).",
     "409": "The object's state refuses the operation, or the Idempotency-Key is in flight.",
+    "413": "The body is larger than the server's limit (the message says it).",
     "415": "Send JSON (`Content-Type: application/json`).",
     "422": "The Idempotency-Key was used before with a different body.",
     "500": "Server error; nothing was saved.",
@@ -103,7 +104,7 @@ def add_error_responses(result, generator, request, public):
             if method in {"post", "put", "patch", "delete"}:
                 codes += ["409"]
             if method in {"post", "put", "patch"}:
-                codes += ["415"]
+                codes += ["413", "415"]
             if method == "post":
                 codes += ["422"]
                 params = operation.setdefault("parameters", [])

@@ -1,20 +1,22 @@
-"""Write the stock movements of issued invoices whose background task was lost.
+"""Write the stock movements of issued invoices that are still missing them.
 
-Also scheduled in beat (`invoices.stock_repair`), so a lost message costs nothing.
+The outbox sweep is the safety net for lost messages; this is the operators' tool to bring
+everything in line at once. An invoice that cannot be repaired is reported on stderr and
+skipped; the others are repaired and the command still succeeds (run it again once the cause
+is fixed).
 """
 
 from django.core.management.base import BaseCommand
 
-from invoicing.invoices.stock import invoice_stock_sync, invoices_with_stock_pending
+from invoicing.invoices.repair import repair_stock
 
 
 class Command(BaseCommand):
     help = "Bring the stock ledger in line with every invoice whose movements are missing."
 
     def handle(self, *args, **options):
-        invoices = movements = 0
-        while pending := invoices_with_stock_pending():
-            for pk in pending:
-                movements += invoice_stock_sync(invoice_id=pk)
-                invoices += 1
-        self.stdout.write(f"{invoices} invoice(s) repaired, {movements} movement(s) written.")
+        report = repair_stock()
+        for pk, message in sorted(report.failures.items()):
+            self.stderr.write(f"Invoice {pk} not repaired: {message}")
+        self.stdout.write(f"{report.invoices} invoice(s) repaired, {report.movements} "
+                          f"movement(s) written, {len(report.failures)} failed.")
