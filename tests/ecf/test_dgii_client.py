@@ -227,15 +227,16 @@ def test_a_wrong_file_name_is_refused_at_reception(client, sign, fake_dgii):
 
 def test_a_time_out_after_reception_is_an_unknown_outcome_that_track_ids_resolves(
         make_client, sign, fake_dgii):
-    client = make_client(timeout=(1.0, 1.0))
-    client.token()
-    fake_dgii.hang_seconds = 2.5
+    patient = make_client()  # the token and the follow-up queries: no rush
+    patient.token()
+    client = make_client(timeout=(2.0, 1.0))  # shares the cached token
+    fake_dgii.hang_seconds = 3.0
     fake_dgii.set_scenario(Scenario.timeout_after_receipt(), encf=ENCF)
     with pytest.raises(DgiiOutcomeUnknown):
         send(client, sign)
-    entries = client.track_ids(RNC, ENCF)
+    entries = patient.track_ids(RNC, ENCF)
     assert len(entries) == 1 and entries[0].code is Code.ACCEPTED
-    assert client.status(entries[0].track_id).is_accepted
+    assert patient.status(entries[0].track_id).is_accepted
     assert fake_dgii.counts.receptions[ENCF] == 1
 
 
@@ -300,9 +301,9 @@ def test_a_connection_lost_after_sending_is_an_unknown_outcome(hang_up_server, s
 
 
 def test_a_slow_answer_to_a_query_is_unavailable(make_client, fake_dgii):
-    client = make_client(timeout=(1.0, 0.5))
-    client.token()
-    fake_dgii.delays = (1.0, 1.0)
+    make_client().token()  # fetched without a rush; the quick client shares it
+    client = make_client(timeout=(2.0, 0.5))
+    fake_dgii.delays = (1.5, 1.5)
     with pytest.raises(DgiiUnavailable):
         client.status("x")
 

@@ -186,9 +186,9 @@ def test_movements_are_append_only(workspace, product):
 
 
 def test_a_large_batch_is_written_in_chunks(workspace, product, monkeypatch):
-    from invoicing.products import services
+    from invoicing.products import stock
 
-    monkeypatch.setattr(services, "INSERT_CHUNK", 7)
+    monkeypatch.setattr(stock, "INSERT_CHUNK", 7)
     entries = [StockEntry(product_id=product.pk, quantity=Decimal("-1"), kind="sale",
                           source_key=f"big:{n}") for n in range(30)]
     assert stock_movements_record_many(workspace_id=workspace.pk, entries=entries[:10]) == 10

@@ -196,8 +196,8 @@ class TestConversionIsOneTransaction:
                 raise RuntimeError("disk full")
             return real(**kwargs)
 
-        real = services.activity_record
-        monkeypatch.setattr(services, "activity_record", boom)
+        real = conversion.activity_record
+        monkeypatch.setattr(conversion, "activity_record", boom)
         with pytest.raises(RuntimeError):
             conversion.quotation_convert(quotation=quotation, actor=None,
                                        document_subtype_id=plain_subtype(workspace).pk)
