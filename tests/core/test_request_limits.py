@@ -14,7 +14,7 @@ from invoicing.contacts.models import Contact
 from invoicing.core.api.parsers import MAX_DEPTH, JSONParser
 from invoicing.core.limits import RequestTooLarge
 from invoicing.products.models import Product, StockMovement
-from invoicing.products.services import stock_manual_record
+from invoicing.products.stock import stock_manual_record
 from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db

@@ -87,7 +87,7 @@ HOSTILE_CASES = [
 
 @pytest.fixture
 def stocked_product(workspace, owner):
-    from invoicing.products.services import stock_manual_record
+    from invoicing.products.stock import stock_manual_record
     from tests.factories import ProductFactory
 
     item = ProductFactory(workspace=workspace, tracks_inventory=True)

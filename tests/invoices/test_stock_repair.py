@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from invoicing.products.models import Product, StockMovement
-from invoicing.products.services import stock_manual_record
+from invoicing.products.stock import stock_manual_record
 from tests.invoices.helpers import make_invoice, product
 
 pytestmark = pytest.mark.django_db
