@@ -52,8 +52,10 @@ class ContactRefundViewSet(WorkspaceViewSet):
     @action(detail=True, methods=["get"])
     def refunds(self, request, pk=None):
         contact = self.get_object()
-        refunds = Refund.objects.filter(workspace_id=self.workspace.pk, contact=contact)
-        return Response(RefundSerializer(refunds, many=True).data)
+        refunds = Refund.objects.filter(workspace_id=self.workspace.pk, contact=contact) \
+            .order_by("-date", "-id")
+        page = self.paginate_queryset(refunds)
+        return self.get_paginated_response(RefundSerializer(page, many=True).data)
 
     @extend_schema(summary="Pay customer credit back (400 beyond the contact's balance)",
                    request=RefundInputSerializer, responses={201: RefundSerializer})
