@@ -33,7 +33,7 @@ def b01_invoice(workspace, *, contact=None, items=None, **kwargs):
 
 
 def three_line_invoice(workspace, **kwargs):
-    """Two inventory lines and a service: 1,180 + 2 × 590 + 236 = 2,596.00."""
+    """Two inventory lines and a service: 1,180.00 + 590.00 + 236.00 = 2,006.00."""
     a = product(workspace, sku="ARZ", name="Arroz 5 lb", price="1000.00", tracks_inventory=True)
     b = product(workspace, sku="ACE", name="Aceite 1 L", price="250.00", tracks_inventory=True)
     s = product(workspace, sku="INS", name="Instalación", price="200.00")
