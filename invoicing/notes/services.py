@@ -31,7 +31,7 @@ from invoicing.documents.lookups import (
     currency_in_workspace,
     not_found,
 )
-from invoicing.documents.policies import InvoicePolicy, is_electronic
+from invoicing.documents.policies import InvoicePolicy, NotePolicy
 from invoicing.fiscal.models import DocumentSubtype
 from invoicing.fiscal.numbering import allocate_number
 from invoicing.fiscal.rules import check_issuer_identity
@@ -328,12 +328,7 @@ def note_cancel(*, note: Note, actor: Any, reason_code: str, reason: str = "") -
         raise InvalidInput(_("Use a DGII 608 reason code from 01 to 10."), field="reason_code")
     invoice = lock_invoice(note.invoice_id) if note.invoice_id else None
     note = lock_note(note)
-    if note.status == NoteStatus.CANCELLED:
-        raise Conflict(_("%(number)s is already cancelled.") % {"number": note},
-                       code="note_cancelled")
-    if is_electronic(note):
-        raise Conflict(_("%(number)s is an e-CF that DGII has: correct it with another note.")
-                       % {"number": note}, code="ecf_note_not_voidable")
+    NotePolicy(note, actor).check("cancel")
     if invoice is not None:
         _undo_on_invoice(note, invoice)
     elif note.credited_to_balance:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
 from invoicing.core.pages import add_form_errors, run_action, sorted_page
-from invoicing.documents.policies import InvoicePolicy, is_electronic
+from invoicing.documents.policies import InvoicePolicy, NotePolicy
 from invoicing.documents.totals import summarize_stored
 from invoicing.fiscal.models import Tax
 from invoicing.invoices.forms import CancelForm
@@ -107,7 +107,7 @@ def note_detail(request, pk):
     return render(request, "notes/detail.html", {
         "note": note, "lines": lines, "totals": summarize_stored(lines),
         "symbol": note.currency.symbol, "cancel_form": CancelForm(),
-        "can_cancel": not note.is_cancelled and not is_electronic(note),
+        "policy": NotePolicy(note, request.user),
         "activity": activity_for(note)[:50],
     })
 

@@ -282,3 +282,25 @@ def test_a_full_credit_after_a_partial_one_credits_what_is_left_line_by_line(wor
     assert not by_line[lines[service.pk].pk].restock
     assert any(line.debit_line_id for line in note.lines.all())
     assert fresh(invoice).status == InvoiceStatus.CREDITED
+
+
+def test_the_series_type_decides_b_or_e(workspace):
+    """The default note series is E34/E33 where the workspace may issue E-series (the e-CF
+    app answers `issuing.series_available`), else B04/B03."""
+    from invoicing.documents import issuing
+    from invoicing.fiscal.models import DocumentSubtype
+    from invoicing.notes.services import note_subtype
+
+    b01_invoice(workspace)
+    e34 = DocumentSubtype.objects.create(workspace=workspace, name="Nota de crédito e-CF",
+                                         document_type="credit_note", ncf_type="E34",
+                                         padding=10)
+    assert note_subtype(workspace, "credit_note").ncf_type == "B04"  # not an e-CF issuer
+    allow = lambda subtype: True  # noqa: E731 - an electronic issuer, as the e-CF app says
+    issuing.register(available=allow)
+    try:
+        if issuing.series_available(e34):
+            assert note_subtype(workspace, "credit_note").pk == e34.pk
+    finally:
+        issuing._AVAILABLE.remove(allow)
+    assert note_subtype(workspace, "debit_note").ncf_type == "B03"
