@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "invoicing.fiscal",
     "invoicing.documents",
     "invoicing.invoices",
+    "invoicing.notes",
     "invoicing.quotations",
     "invoicing.ecf",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("settings/ecf/", include("invoicing.ecf.urls")),
     path("documents/", include("invoicing.documents.urls")),
     path("invoices/", include("invoicing.invoices.urls")),
+    path("notes/", include("invoicing.notes.urls")),
     path("quotations/", include("invoicing.quotations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,11 @@ class Contact(WorkspaceScopedModel):
                                                      blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Customer credit (API.md "Customer credit"), in the workspace currency: credit notes
+    # beyond what was unpaid raise it, payments by `credit_balance` and refunds spend it.
+    # Written only by `invoices.credit` under this row's lock; never negative.
+    credit_balance = models.DecimalField(_("credit balance"), max_digits=14, decimal_places=2,
+                                         default=Decimal("0.00"), editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,6 +54,8 @@ class Contact(WorkspaceScopedModel):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(credit_balance__gte=0),
+                                              name="contact_credit_not_negative")]
         indexes = [
             models.Index(fields=["workspace", "name", "id"], name="contact_ws_name"),
             models.Index(fields=["workspace", "tax_id"], name="contact_ws_taxid"),

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from invoicing.core.api.fields import MoneyField
+
 from .models import Contact, ContactKind, RncRegistryEntry, TaxIdType
 
 
@@ -35,11 +37,13 @@ class ContactSerializer(serializers.ModelSerializer):
     payment_terms_days = serializers.IntegerField(required=False, allow_null=True,
                                                   min_value=0, max_value=3650)
     is_active = serializers.BooleanField(required=False)
+    credit_balance = MoneyField(read_only=True,
+                                help_text="Customer credit, in the workspace currency.")
 
     class Meta:
         model = Contact
         fields = ["id", "name", "kind", "tax_id_type", "tax_id", "email", "phone", "address",
-                  "payment_terms_days", "notes", "is_active"]
+                  "payment_terms_days", "notes", "is_active", "credit_balance"]
 
 
 class RncRegistryEntrySerializer(serializers.ModelSerializer):

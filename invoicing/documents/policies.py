@@ -256,3 +256,26 @@ class QuotationPolicy(Policy):
         # The number belongs to its series: a quotation's series never changes.
         return QUOTATION_FIELDS - {"document_subtype_id"} if self.allows("edit") \
             else frozenset()
+
+
+# --- Credit and debit notes -----------------------------------------------------------------
+
+
+def _refuse_note_cancel(note) -> DomainError | None:
+    if note.status == CANCELLED:
+        return Conflict(_("%(number)s is already cancelled.") % {"number": _label(note)},
+                        code="note_cancelled")
+    if is_electronic(note):
+        # DGII received it: only another note corrects it (DOMAIN.md "DGII web services").
+        return Conflict(_("%(number)s is an e-CF that DGII has: correct it with another note.")
+                        % {"number": _label(note)}, code="ecf_note_not_voidable")
+    return None
+
+
+class NotePolicy(Policy):
+    """A note is issued at once and never edited; a B-series one may be voided."""
+
+    rules = {
+        "cancel": Rule("note_cancel", _refuse_note_cancel),
+        "send": Rule("document_send", lambda note: None),
+    }

@@ -37,6 +37,7 @@ DEFAULT_TAXES = [
 DEFAULT_FISCAL_SUBTYPES = [
     ("B01", "Crédito fiscal", DocumentType.INVOICE),
     ("B02", "Consumo", DocumentType.INVOICE),
+    ("B03", "Nota de débito", DocumentType.DEBIT_NOTE),
     ("B04", "Nota de crédito", DocumentType.CREDIT_NOTE),
     ("B14", "Régimen especial", DocumentType.INVOICE),
     ("B15", "Gubernamental", DocumentType.INVOICE),

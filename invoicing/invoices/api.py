@@ -16,6 +16,7 @@ from invoicing.core.errors import InvalidInput
 from invoicing.fiscal import api as fiscal_api
 
 from . import payments, selectors, services
+from .credit_api import ContactRefundViewSet
 from .filters import InvoiceFilter, PaymentFilter
 from .models import Invoice, Payment
 from .salesmen_api import SalesmanViewSet
@@ -172,6 +173,7 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
         serializer = PaymentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        data["withholdings"] = [dict(w) for w in data.get("withholdings", ())]
         invoice = Invoice.objects.filter(workspace=self.workspace,
                                          pk=data.pop("invoice_id")).first()
         if invoice is None:
@@ -190,4 +192,5 @@ routes = [
     ("invoices", InvoiceViewSet, "invoice"),
     ("payments", PaymentViewSet, "payment"),
     ("salesmen", SalesmanViewSet, "salesman"),
+    ("contacts", ContactRefundViewSet, "contact-refund"),
 ]

@@ -76,6 +76,20 @@ class PaymentForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices,
                                initial=PaymentMethod.CASH)
     reference = forms.CharField(label=_("Reference"), max_length=100, required=False)
+    itbis_withheld = forms.ChoiceField(
+        label=_("ITBIS withheld"), required=False,
+        choices=[("", _("None")), ("30", "30%"), ("100", "100%")])
+    isr_withheld = forms.ChoiceField(label=_("ISR withheld"), required=False,
+                                     choices=[("", _("None")), ("2", "2%"), ("10", "10%")])
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        withholdings = []
+        for kind in ("itbis", "isr"):
+            rate = data.pop(f"{kind}_withheld", "")
+            if rate:
+                withholdings.append({"kind": kind, "rate": rate})
+        return data | {"withholdings": withholdings}
 
 
 class CancelForm(forms.Form):

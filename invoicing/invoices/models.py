@@ -47,11 +47,12 @@ class InvoiceStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", _("Pending payment")
     PARTIALLY_PAID = "partially_paid", _("Partially paid")
     PAID = "paid", _("Paid")
+    CREDITED = "credited", _("Credited")
     CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_STATUSES = (InvoiceStatus.PENDING_PAYMENT, InvoiceStatus.PARTIALLY_PAID)
-ISSUED_STATUSES = (*OPEN_STATUSES, InvoiceStatus.PAID)
+ISSUED_STATUSES = (*OPEN_STATUSES, InvoiceStatus.PAID, InvoiceStatus.CREDITED)
 
 
 class CancellationReason(models.TextChoices):
@@ -98,6 +99,14 @@ class Invoice(AbstractDocumentTotals):
     ncf_valid_until = models.DateField(_("NCF valid until"), null=True, blank=True)
     due_date = models.DateField(_("due date"), default=timezone.localdate)
     amount_paid = money_field(_("amount paid"))
+    # What its issued notes did (API.md "Status follows money"), kept by the notes' services
+    # under this row's lock: `credited_to_balance` is the part of the credits beyond what was
+    # unpaid, which went to the contact's credit balance. `annulled`: a code-1 credit note
+    # annulled it, and nothing more can be issued against it.
+    credited_amount = money_field(_("credited"))
+    debited_amount = money_field(_("debited"))
+    credited_to_balance = money_field(_("credited to the customer's balance"))
+    annulled = models.BooleanField(_("annulled"), default=False)
     salesmen = models.ManyToManyField(Salesman, blank=True, related_name="invoices",
                                       verbose_name=_("salesmen"))
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
@@ -141,9 +150,22 @@ class Invoice(AbstractDocumentTotals):
                 & Q(total_amount__lt=F("subtotal_amount") - F("discount_amount")
                     + F("tax_amount") + Decimal("0.005")),
                 name="invoice_total_adds_up"),
+            # What is paid may exceed the invoice's own total by its debit notes.
             models.CheckConstraint(condition=Q(amount_paid__gte=0)
-                                   & Q(amount_paid__lte=F("total_amount")),
+                                   & Q(amount_paid__lte=F("total_amount")
+                                       + F("debited_amount")),
                                    name="invoice_paid_within_total"),
+            # A credit never exceeds what is left (DOMAIN.md), and nothing is due below 0.
+            models.CheckConstraint(
+                condition=Q(credited_amount__gte=0) & Q(debited_amount__gte=0)
+                & Q(credited_to_balance__gte=0)
+                & Q(credited_amount__lte=F("total_amount") + F("debited_amount")),
+                name="invoice_credit_within_total"),
+            models.CheckConstraint(
+                condition=Q(status="cancelled")
+                | Q(total_amount__gte=F("amount_paid") + F("credited_amount")
+                    - F("debited_amount") - F("credited_to_balance")),
+                name="invoice_due_not_negative"),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(document_number__isnull=False),
                 name="invoice_issued_has_number"),
@@ -175,9 +197,16 @@ class Invoice(AbstractDocumentTotals):
 
     @property
     def amount_due(self) -> Decimal:
+        """total + debits − credits − paid + what went to the customer's credit (API.md)."""
         if self.status == InvoiceStatus.CANCELLED:
             return ZERO
-        return self.total_amount - self.amount_paid
+        return max(ZERO, self.total_amount + self.debited_amount - self.credited_amount
+                   - self.amount_paid + self.credited_to_balance)
+
+    @property
+    def amount_left_to_credit(self) -> Decimal:
+        """What a credit note may still credit: total + debits − credits."""
+        return self.total_amount + self.debited_amount - self.credited_amount
 
     @property
     def buyer_display_name(self) -> str:
@@ -230,13 +259,21 @@ class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("Bank transfer")
     CARD = "card", _("Card")
     MOBILE_PAYMENT = "mobile_payment", _("Mobile payment")
+    CREDIT_BALANCE = "credit_balance", _("Customer credit")
     OTHER = "other", _("Other")
+
+
+class WithholdingKind(models.TextChoices):
+    ITBIS = "itbis", _("ITBIS withheld")
+    ISR = "isr", _("ISR withheld")
 
 
 class Payment(WorkspaceScopedModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     date = models.DateField(_("date"), default=timezone.localdate)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    # What the buyer withheld and pays to DGII itself: counts as paid (API.md "Withholdings").
+    withheld_amount = money_field(_("withheld"))
     method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices,
                               default=PaymentMethod.CASH)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
@@ -249,8 +286,10 @@ class Payment(WorkspaceScopedModel):
 
     class Meta:
         ordering = ["-date", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
-                                              name="payment_amount_positive")]
+        constraints = [models.CheckConstraint(
+            condition=Q(withheld_amount__gte=0)
+            & (Q(amount__gt=0) | Q(amount=0, withheld_amount__gt=0)),
+            name="payment_amount_positive")]
         indexes = [
             models.Index(fields=["invoice", "date"], name="payment_invoice_date"),
             models.Index(fields=["workspace", "-date", "-id"], name="payment_ws_date"),
@@ -258,6 +297,57 @@ class Payment(WorkspaceScopedModel):
         ]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.get_method_display()})"
+
+    @property
+    def settled_amount(self) -> Decimal:
+        return self.amount + self.withheld_amount
+
+
+class Withholding(WorkspaceScopedModel):
+    """Part of a payment the buyer withheld (ITBIS 30%/100%, ISR 2%/10%; DOMAIN.md)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="withholdings")
+    kind = models.CharField(_("kind"), max_length=8, choices=WithholdingKind.choices)
+    rate = models.DecimalField(_("rate (%)"), max_digits=6, decimal_places=2, null=True,
+                               blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+                                              name="withholding_amount_positive")]
+        verbose_name = _("withholding")
+        verbose_name_plural = _("withholdings")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+
+class Refund(WorkspaceScopedModel):
+    """Customer credit paid back to the customer (API.md "Customer credit")."""
+
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.PROTECT,
+                                related_name="refunds")
+    date = models.DateField(_("date"), default=timezone.localdate)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    method = models.CharField(_("method"), max_length=16, choices=PaymentMethod.choices,
+                              default=PaymentMethod.CASH)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0),
+                                              name="refund_amount_positive")]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
 
     def __str__(self) -> str:
         return f"{self.amount} ({self.get_method_display()})"

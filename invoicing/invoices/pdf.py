@@ -56,7 +56,12 @@ def _extra(invoice: Invoice, money) -> dict:
         ],
         "amount_paid": paid,
         "amount_due": due,
-        "balance_rows": [("Pagado", paid, "t"), ("Balance pendiente", due, "due")],
+        "balance_rows": [
+            *([("Notas de débito", f"+{money(invoice.debited_amount)}", "t")]
+              if invoice.debited_amount else []),
+            *([("Notas de crédito", f"-{money(invoice.credited_amount)}", "t")]
+              if invoice.credited_amount else []),
+            ("Pagado", paid, "t"), ("Balance pendiente", due, "due")],
     }
 
 

@@ -36,8 +36,19 @@ FIELDS = (
     "status", "subtotal_amount", "discount_amount", "tax_amount", "total_amount",
     "amount_paid", "currency_id", "currency__code", "exchange_rate", "payment_term", "notes",
     "quotation__id", "buyer_name", "buyer_tax_id", "cancel_reason_code", "cancel_reason",
-    "cancelled_at", "created_at", "updated_at",
+    "cancelled_at", "created_at", "updated_at", "credited_amount", "debited_amount",
+    "credited_to_balance",
 )
+# Notes of an invoice: [id, document_type, document_number, issue_date, code, total]. The
+# notes app sits above this one, so its table is looked up by name (none when not installed).
+NOTE_FIELDS = ("id", "document_type", "document_number", "issue_date", "modification_code",
+               "total_amount")
+
+
+def _note_model():
+    from django.apps import apps
+
+    return apps.get_model("notes", "Note") if apps.is_installed("invoicing.notes") else None
 # [id, product_id, description, quantity, unit_price, discount, discount_type, tax ids,
 #  subtotal, discount_amount, tax_amount, total]
 LINE_FIELDS = ("id", "product_id", "description", "quantity", "unit_price", "discount",
@@ -59,7 +70,13 @@ def invoice_dict(row: dict, *, today, tz) -> dict:
     issued = status != InvoiceStatus.DRAFT
     cancelled = status == InvoiceStatus.CANCELLED
     total, paid = row["total_amount"], row["amount_paid"]
+    credited, debited = row["credited_amount"], row["debited_amount"]
+    due = max(Decimal(0), total + debited - credited - paid + row["credited_to_balance"])
     salesmen = row["salesmen"]
+    notes = {"credit_note": [], "debit_note": []}
+    for pk, kind, number, date, code, note_total in row["fiscal_notes"]:
+        notes[kind].append({"id": pk, "document_number": number, "issue_date": date,
+                            "modification_code": code, "total_amount": note_total})
     return {
         "id": row["id"],
         "workspace_id": row["workspace_id"],
@@ -83,7 +100,11 @@ def invoice_dict(row: dict, *, today, tz) -> dict:
         "tax_amount": _money(row["tax_amount"]),
         "total_amount": _money(total),
         "amount_paid": _money(paid),
-        "amount_due": _money(Decimal(0) if cancelled else total - paid),
+        "amount_due": _money(Decimal(0) if cancelled else due),
+        "credited_amount": _money(credited),
+        "debited_amount": _money(debited),
+        "credit_notes": notes["credit_note"],
+        "debit_notes": notes["debit_note"],
         "currency_id": row["currency_id"],
         "currency": row["currency__code"],
         "exchange_rate": str(quantize_rate(row["exchange_rate"])),
@@ -145,7 +166,20 @@ def _relations_sql() -> dict[str, RawSQL]:
             f"""(SELECT json_agg(json_build_array(s.id, s.name) ORDER BY s.name, s.id)::text
                FROM "{through}" t JOIN "{salesman}" s ON s.id = t.salesman_id
                WHERE t.invoice_id = "{invoice}".id)""", ()),
-    }
+    } | _notes_sql(invoice)
+
+
+def _notes_sql(invoice: str) -> dict[str, RawSQL]:
+    note_model = _note_model()
+    if note_model is None:
+        return {}
+    note = note_model._meta.db_table
+    return {"notes_json": RawSQL(
+        f"""(SELECT json_agg(json_build_array(n.id, n.document_type, n.document_number,
+                n.issue_date, n.modification_code, n.total_amount::text)
+                ORDER BY n.issue_date, n.id)::text
+           FROM "{note}" n WHERE n.invoice_id = "{invoice}".id AND n.status = 'issued')""",
+        ())}
 
 
 def _json_rows(queryset: QuerySet[Invoice]) -> list[dict]:
@@ -154,6 +188,7 @@ def _json_rows(queryset: QuerySet[Invoice]) -> list[dict]:
         row["lines"] = json.loads(row.pop("lines_json") or "[]")
         row["payments"] = json.loads(row.pop("payments_json") or "[]")
         row["salesmen"] = json.loads(row.pop("salesmen_json") or "[]")
+        row["fiscal_notes"] = json.loads(row.pop("notes_json", None) or "[]")
         rows.append(row)
     return rows
 
@@ -187,7 +222,17 @@ def _portable_rows(queryset: QuerySet[Invoice]) -> list[dict]:
                  .order_by("salesman__name", "salesman_id")
                  .values("invoice_id", "salesman_id", "salesman__name")):
         salesmen[link["invoice_id"]].append([link["salesman_id"], link["salesman__name"]])
+    notes = defaultdict(list)
+    note_model = _note_model()
+    if note_model is not None:
+        for note in (note_model.objects.filter(invoice_id__in=ids, status="issued")
+                     .order_by("issue_date", "id").values("invoice_id", *NOTE_FIELDS)):
+            notes[note["invoice_id"]].append(
+                [note["id"], note["document_type"], note["document_number"],
+                 note["issue_date"].isoformat(), note["modification_code"],
+                 _text(note["total_amount"])])
     for row in rows:
+        row["fiscal_notes"] = notes[row["id"]]
         row["lines"], row["payments"] = lines[row["id"]], payments[row["id"]]
         row["salesmen"] = salesmen[row["id"]]
     return rows
@@ -231,5 +276,6 @@ def written_row(invoice: Invoice) -> dict:
     row["lines"] = [_line_tuple({name: getattr(line, name) for name in LINE_FIELDS})
                     for line in invoice.written_lines]
     row["payments"] = []
+    row["fiscal_notes"] = []
     row["salesmen"] = [[s.pk, s.name] for s in invoice.written_salesmen]
     return row

@@ -42,7 +42,7 @@ def invoice_search(queryset: QuerySet[Invoice], text: str) -> QuerySet[Invoice]:
 
 
 def payment_queryset(workspace: Workspace | int) -> QuerySet[Payment]:
-    return Payment.objects.for_workspace(workspace)
+    return Payment.objects.for_workspace(workspace).prefetch_related("withholdings")
 
 
 def _workspace_id(workspace: Workspace | int) -> int:

@@ -20,7 +20,7 @@ from invoicing.documents.serializers import (
     timestamp,
 )
 
-from .models import CancellationReason, InvoiceStatus, PaymentMethod
+from .models import CancellationReason, InvoiceStatus, PaymentMethod, WithholdingKind
 
 # --- Input ----------------------------------------------------------------------------------
 
@@ -55,9 +55,20 @@ class CancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
+class WithholdingInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=WithholdingKind.choices)
+    rate = serializers.DecimalField(max_digits=6, decimal_places=2, required=False,
+                                    allow_null=True,
+                                    help_text="ITBIS 30 or 100; ISR 2 or 10 (% of its base).")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                      allow_null=True,
+                                      help_text="Default: the rate applied to its base.")
+
+
 class PaymentInputSerializer(serializers.Serializer):
     invoice_id = serializers.IntegerField(min_value=1)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    withholdings = WithholdingInputSerializer(many=True, required=False, max_length=4)
     date = serializers.DateField(required=False)
     method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False,
                                      default=PaymentMethod.CASH)
@@ -77,8 +88,15 @@ def payment_data(payment, *, with_invoice: bool = True) -> dict:
         "reference": payment.reference,
     }
     if with_invoice:
+        withholdings = getattr(payment, "written_withholdings", None)
+        if withholdings is None:
+            withholdings = payment.withholdings.all()
         data = {"id": payment.pk, "invoice_id": payment.invoice_id, **data,
-                "notes": payment.notes, "created_at": timestamp(payment.created_at)}
+                "notes": payment.notes,
+                "withholdings": [{"kind": w.kind,
+                                  "rate": None if w.rate is None else str(w.rate),
+                                  "amount": money(w.amount)} for w in withholdings],
+                "created_at": timestamp(payment.created_at)}
     return data
 
 
@@ -88,6 +106,14 @@ class InvoicePaymentSerializer(serializers.Serializer):
     amount = MoneyField()
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
     reference = serializers.CharField()
+
+
+class NoteSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    document_number = serializers.CharField()
+    issue_date = serializers.DateField()
+    modification_code = serializers.IntegerField()
+    total_amount = MoneyField()
 
 
 class CancellationSerializer(serializers.Serializer):
@@ -113,6 +139,10 @@ class InvoiceSerializer(serializers.Serializer):
     total_amount = MoneyField()
     amount_paid = MoneyField()
     amount_due = MoneyField()
+    credited_amount = MoneyField()
+    debited_amount = MoneyField()
+    credit_notes = NoteSummarySerializer(many=True)
+    debit_notes = NoteSummarySerializer(many=True)
     currency_id = serializers.IntegerField()
     currency = serializers.CharField()
     exchange_rate = QuantityField()
@@ -130,6 +160,12 @@ class InvoiceSerializer(serializers.Serializer):
 
 
 
+class WithholdingSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=WithholdingKind.choices)
+    rate = serializers.CharField(allow_null=True)
+    amount = MoneyField()
+
+
 class PaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     invoice_id = serializers.IntegerField()
@@ -138,6 +174,7 @@ class PaymentSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
     reference = serializers.CharField()
     notes = serializers.CharField()
+    withholdings = WithholdingSerializer(many=True)
     created_at = serializers.DateTimeField()
 
     def to_representation(self, instance):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -45,11 +44,13 @@ from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record, exchange_rate_on
 
+from .balance import invoice_status, status_for
 from .models import CancellationReason, Invoice, InvoiceLine, InvoiceStatus, Salesman
 
 __all__ = [
     "contact_in_workspace", "currency_in_workspace", "invoice_cancel", "invoice_create",
-    "invoice_delete", "invoice_issue", "invoice_update", "salesmen_in_workspace", "status_for",
+    "invoice_delete", "invoice_issue", "invoice_status", "invoice_update",
+    "salesmen_in_workspace", "status_for",
 ]
 
 
@@ -81,15 +82,6 @@ def _check_dates(issue_date: datetime.date, due_date: datetime.date) -> None:
 
 def _default_due_date(contact, issue_date: datetime.date) -> datetime.date:
     return days_after(issue_date, contact.payment_terms_days or 0, "issue_date")
-
-
-def status_for(total: Decimal, paid: Decimal) -> str:
-    """Status follows the money (API.md): an issued invoice is paid once nothing is due."""
-    if paid >= total:
-        return InvoiceStatus.PAID
-    if paid > 0:
-        return InvoiceStatus.PARTIALLY_PAID
-    return InvoiceStatus.PENDING_PAYMENT
 
 
 def lock_invoice(invoice: Invoice | int) -> Invoice:

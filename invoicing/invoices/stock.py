@@ -33,8 +33,9 @@ def invoice_stock_sync(*, invoice_id: int) -> int:
         tracked = [line for line in InvoiceLine.objects.filter(
             invoice=invoice, product__tracks_inventory=True).select_related("product")]
         booked: dict[int, Decimal] = {}
-        for product_id, quantity in invoice.stock_movements.values_list("product_id",
-                                                                          "quantity"):
+        # Credit notes' returns are theirs (`notes.stock`), not the invoice lines'.
+        for product_id, quantity in invoice.stock_movements.exclude(
+                source_key__startswith="note:").values_list("product_id", "quantity"):
             booked[product_id] = booked.get(product_id, ZERO) + quantity
 
         entries: list[StockEntry] = []

@@ -152,7 +152,9 @@ def invoice_detail(request, pk):
     return render(request, "invoices/detail.html", {
         "invoice": invoice, "lines": lines, "totals": summarize_stored(lines),
         "policy": InvoicePolicy(invoice, request.user),
-        "payments": list(invoice.payments.all()),
+        "payments": list(invoice.payments.prefetch_related("withholdings")),
+        "fiscal_notes": list(invoice.fiscal_notes.order_by("issue_date", "id"))
+        if hasattr(invoice, "fiscal_notes") else [],
         "payment_form": PaymentForm(initial={"amount": invoice.amount_due}),
         "cancel_form": CancelForm(),
         "activity": activity_for(invoice)[:50],
@@ -207,7 +209,7 @@ def payment_add(request, pk):
                                if field in form.fields else error)
         return redirect("invoices:detail", pk=pk)
     return _run(request, pk, lambda: payments.payment_record(
-        invoice=invoice, actor=request.user, **form.cleaned_data), _("Payment recorded."))
+        invoice=invoice, actor=request.user, **form.service_kwargs()), _("Payment recorded."))
 
 
 @workspace_required("payment_delete")

@@ -215,12 +215,33 @@ def walk_ecf(walk: Walk, seed) -> None:
     walk("DELETE", "/ecf/certificate/", 204)
 
 
+def walk_notes(walk: Walk, seed) -> None:
+    from invoicing.contacts.models import Contact
+    from tests.notes.helpers import amount_line, b01_invoice
+
+    workspace = seed["workspace"]
+    original = b01_invoice(workspace, contact=seed["contact"])
+    for kind in ("credit-notes", "debit-notes"):
+        note = walk("POST", f"/{kind}/", 201, body={
+            "invoice_id": original.pk, "reason": "Ajuste",
+            "items": [amount_line("10.00", workspace)]})
+        walk("GET", f"/{kind}/", query={"invoice_id": original.pk})
+        walk("GET", f"/{kind}/{{id}}/", id=note["id"])
+        assert walk("GET", f"/{kind}/{{id}}/pdf/", id=note["id"]).content.startswith(b"%PDF")
+        walk("POST", f"/{kind}/{{id}}/cancel/", id=note["id"], body={"reason_code": "04"})
+    Contact.objects.filter(pk=seed["contact"].pk).update(credit_balance="50.00")
+    walk("POST", "/contacts/{id}/refunds/", 201, id=seed["contact"].pk,
+         body={"amount": "20.00", "method": "cash"})
+    walk("GET", "/contacts/{id}/refunds/", id=seed["contact"].pk)
+
+
 def test_every_operation_is_walked(seed):
     walk = Walk(seed["key"])
     walk_reads(walk, seed)
     walk_catalog_writes(walk, seed)
     walk_document_writes(walk, seed)
     walk_ecf(walk, seed)
+    walk_notes(walk, seed)
     missing = sorted(operations() - walk.walked)
     assert not missing, f"add a call for each of {missing} in {__name__}"
 

@@ -56,7 +56,7 @@ class TestRead:
     def test_a_new_workspace_has_the_defaults_of_api_md(self, api):
         rows = api.get(URL).json()["results"]
         assert sorted((row["ncf_type"] or row["prefix"]) for row in rows) == [
-            "B01", "B02", "B04", "B14", "B15", "COT-", "INV-"]
+            "B01", "B02", "B03", "B04", "B14", "B15", "COT-", "INV-"]
         b01 = next(row for row in rows if row["ncf_type"] == "B01")
         assert set(b01) == {"id", "name", "document_type", "ncf_type", "prefix", "padding",
                             "range_start", "next_number", "range_end", "valid_until",

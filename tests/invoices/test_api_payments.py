@@ -25,7 +25,7 @@ def test_partial_then_full_payment(api, invoice):
     assert first.status_code == 201, first.content
     data = first.json()
     assert set(data) == {"id", "invoice_id", "date", "amount", "method", "reference", "notes",
-                         "created_at"}
+                         "withholdings", "created_at"}
     assert data["amount"] == "180.00" and data["method"] == "bank_transfer"
     detail = api.get(f"/api/v1/invoices/{invoice.pk}").json()
     assert detail["status"] == "partially_paid"

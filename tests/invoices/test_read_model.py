@@ -59,6 +59,16 @@ def reference(invoice: Invoice) -> dict:
         "discount_amount": _money(invoice.discount_amount),
         "tax_amount": _money(invoice.tax_amount), "total_amount": _money(invoice.total_amount),
         "amount_paid": _money(invoice.amount_paid), "amount_due": _money(invoice.amount_due),
+        "credited_amount": _money(invoice.credited_amount),
+        "debited_amount": _money(invoice.debited_amount),
+        **{f"{kind}s": [{"id": n.pk, "document_number": n.document_number,
+                         "issue_date": n.issue_date.isoformat(),
+                         "modification_code": n.modification_code,
+                         "total_amount": _money(n.total_amount)}
+                        for n in invoice.fiscal_notes.filter(status="issued",
+                                                             document_type=kind)
+                        .order_by("issue_date", "id")]
+           for kind in ("credit_note", "debit_note")},
         "currency_id": invoice.currency_id, "currency": invoice.currency.code,
         "exchange_rate": str(invoice.exchange_rate),
         "payment_term": invoice.payment_term, "notes": invoice.notes,
@@ -136,6 +146,16 @@ def invoices(workspace, owner):
     converted = make_invoice(workspace)
     QuotationFactory(workspace=workspace, invoice=converted, status="invoiced")
     made["from_quotation"] = converted
+    from tests.notes.helpers import amount_line, b01_invoice, credit, debit
+
+    noted = b01_invoice(workspace)
+    debit(workspace, noted, items=[amount_line("10.00", workspace)])
+    credit(workspace, noted, items=[amount_line("50.00", workspace)])
+    voided = credit(workspace, noted, items=[amount_line("5.00", workspace)])
+    from invoicing.notes.services import note_cancel
+
+    note_cancel(note=voided, actor=owner, reason_code="04")
+    made["with_notes"] = noted
     return made
 
 

@@ -198,7 +198,8 @@ def build_document_context(document, *, kind: str) -> dict[str, Any]:
             "issue_date": date_text(document.issue_date),
             "date_facts": profile.date_facts(document),
             "payment_term": document.payment_term,
-            "salesmen": ", ".join(s.name for s in document.salesmen.all()),
+            "salesmen": ", ".join(s.name for s in document.salesmen.all())
+            if hasattr(document, "salesmen") else "",
             "currency_code": currency.code,
             "exchange_rate": "" if currency.is_default
             else exchange_rate_text(document.exchange_rate),
