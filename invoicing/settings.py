@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "invoicing.invoices",
     "invoicing.quotations",
     "invoicing.ecf",
+    "invoicing.reports",
 ]
 
 MIDDLEWARE = [
