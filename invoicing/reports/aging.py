@@ -94,7 +94,7 @@ def receivables_report(workspace, *, as_of: datetime.date, contact_id: int | Non
         row["total"] += doc["balance"]
     rows = sorted(by_contact.values(), key=lambda row: (-row["total"], row["name"]))
     totals = {name: sum((row[name] for row in rows), ZERO) for name in (*BUCKETS, "total")}
-    answer = {"as_of": as_of, "rows": rows, "totals": totals}
+    answer = {"as_of": as_of, "rows": rows, "totals": totals, "documents": None}
     if contact_id is not None:
         answer["documents"] = [
             {"id": doc["id"], "kind": doc["kind"], "document_number": doc["document_number"],

@@ -37,7 +37,7 @@ def report_csv(name: str, report: dict) -> tuple[list[dict], tuple[str, ...]]:
     """The rows of a report as the CSV writes them."""
     if name == "itbis":
         return report["lines"], COLUMNS["itbis"]
-    if name == "receivables" and "documents" in report:
+    if name == "receivables" and report.get("documents") is not None:
         return report["documents"], COLUMNS["receivables_documents"]
     columns = COLUMNS[name]
     if name == "sales" and report["group_by"] != "salesman":

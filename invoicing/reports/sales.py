@@ -67,8 +67,8 @@ def _by_salesman(source, documents) -> list[dict]:
     path = _salesman_path(source)
     extra = ({"sid": F(f"{path}__id"), "sname": F(f"{path}__name"),
               "srate": F(f"{path}__commission_rate")} if path else {})
-    rows = list(documents.values("id", **extra, **{name: _in_dop(name) for name in FIGURES})
-                .order_by())
+    rows = list(documents.values("id", **extra, **{f"v_{name}": _in_dop(name)
+                                                   for name in FIGURES}).order_by())
     shares = defaultdict(int)
     for row in rows:
         shares[row["id"]] += 1
@@ -81,9 +81,9 @@ def _by_salesman(source, documents) -> list[dict]:
             **dict.fromkeys(FIGURES, ZERO)})
         entry["count_"] += 1
         for name in FIGURES:
-            entry[name] += row[name] / share
+            entry[name] += row[f"v_{name}"] / share
         if row.get("srate") is not None:
-            net = (row["subtotal_amount"] - row["discount_amount"]) / share
+            net = (row["v_subtotal_amount"] - row["v_discount_amount"]) / share
             entry["commission_amount"] += net * row["srate"] / 100
     return list(grouped.values())
 
@@ -134,14 +134,16 @@ def sales_report(workspace, *, date_from: datetime.date, date_to: datetime.date,
                                               + source.sign * row["commission_amount"])
     rows = sorted(merged.values(), key=_order(group_by))
     for row in rows:
+        row.setdefault("commission_rate", None)
+        row.setdefault("commission_amount", None)
         for name in (*FIGURES, "commission_amount"):
-            if name in row:
+            if row[name] is not None:
                 row[name] = quantize_money(row[name])
     totals = {"count": sum(row["count"] for row in rows)}
     for name in FIGURES:
         totals[name] = sum((row[name] for row in rows), ZERO)
-    if group_by == "salesman":
-        totals["commission_amount"] = sum((row["commission_amount"] for row in rows), ZERO)
+    totals["commission_amount"] = (sum((row["commission_amount"] for row in rows), ZERO)
+                                   if group_by == "salesman" else None)
     return {"date_from": date_from, "date_to": date_to, "group_by": group_by, "rows": rows,
             "totals": totals}
 

@@ -20,9 +20,9 @@ class SalesRowSerializer(serializers.Serializer):
     discount_amount = money()
     tax_amount = money()
     total_amount = money()
-    commission_rate = serializers.DecimalField(max_digits=5, decimal_places=2, required=False,
-                                               allow_null=True)
-    commission_amount = money(required=False)
+    commission_rate = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True,
+                                               allow_null=True, help_text="By salesman only.")
+    commission_amount = money(allow_null=True, help_text="By salesman only.")
 
 
 class SalesTotalsSerializer(serializers.Serializer):
@@ -31,7 +31,7 @@ class SalesTotalsSerializer(serializers.Serializer):
     discount_amount = money()
     tax_amount = money()
     total_amount = money()
-    commission_amount = money(required=False)
+    commission_amount = money(allow_null=True, help_text="By salesman only.")
 
 
 class SalesReportSerializer(serializers.Serializer):
@@ -72,7 +72,7 @@ class ReceivablesReportSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     rows = AgingRowSerializer(many=True)
     totals = AgingFiguresSerializer()
-    documents = AgingDocumentSerializer(many=True, required=False,
+    documents = AgingDocumentSerializer(many=True, allow_null=True,
                                         help_text="With `contact_id`: that contact's open "
                                         "documents (the drill-down).")
 
