@@ -116,3 +116,68 @@ def warnings_607(listed: list[dict]) -> list[dict]:
 
 def preview_rows(listed: list[dict]) -> list[list[str]]:
     return [fields_607(row) for row in listed]
+
+
+def summary_607_from(summed: list[dict]) -> dict:
+    return _totals(summed)
+
+
+def voided_documents_rows(workspace, period) -> list[list[str]]:
+    return [fields_608(row) for row in voided_documents(workspace, period)]
+
+
+COLUMN_TITLES = ("RNC/Cédula", "Tipo ID", "NCF", "NCF modificado", "Tipo ingreso", "Fecha",
+                 "Fecha retención", "Monto facturado", "ITBIS", "ITBIS retenido",
+                 "ITBIS percibido", "ISR retenido", "ISR percibido", "ISC", "Otros impuestos",
+                 "Propina legal", "Efectivo", "Cheque/transferencia", "Tarjeta", "Crédito",
+                 "Bonos", "Permuta", "Otras formas")
+
+
+
+def months_overview(workspace, periods: list) -> list[dict]:
+    """Per month: the 607's rows and total, and the 608's count — one aggregate query per
+    source and report, whatever the months or the documents. A document counts in its month
+    when it stood at the month's end (cancelled in a later month, it still counts)."""
+    from django.db.models import Count, DecimalField, F, Q, Sum
+    from django.db.models.functions import ExtractMonth, ExtractYear, Round
+
+    from .sources import sources
+
+    first, last = periods[-1], periods[0]
+    money = DecimalField(max_digits=20, decimal_places=2)
+    found = {period.code: {"period": period, "rows": 0, "total": ZERO, "voided": 0}
+             for period in periods}
+
+    def month_of(field):
+        return ExtractYear(field) * 100 + ExtractMonth(field)
+
+    for source in sources():
+        base = source.model.objects.filter(workspace=workspace).filter(source.fiscal())
+        issued = (base.filter(issue_date__gte=first.start, issue_date__lte=last.end)
+                  .annotate(rep_month=month_of("issue_date"),
+                            rep_cancelled=month_of("cancelled_at"),
+                            rep_dop=Round(F("total_amount") * F("exchange_rate"), 2,
+                                          output_field=money))
+                  .filter(~Q(status=source.cancelled_status)
+                          | Q(rep_cancelled__gt=F("rep_month"))))
+        if source.draft_status:
+            issued = issued.exclude(status=source.draft_status)
+        listed = ~(Q(document_subtype__ncf_type__in=CONSUMO_TYPES)
+                   & Q(rep_dop__lt=CONSUMO_BUYER_ID_THRESHOLD))
+        rows = (issued.values("rep_month").annotate(rows=Count("id", filter=listed),
+                                                    total=Sum("rep_dop", filter=listed))
+                .order_by())
+        for row in rows:
+            entry = found.get(str(row["rep_month"]))
+            if entry:
+                entry["rows"] += row["rows"]
+                entry["total"] += row["total"] or ZERO
+        voided = (base.filter(status=source.cancelled_status, cancelled_at__isnull=False)
+                  .annotate(rep_month=month_of("cancelled_at"))
+                  .filter(rep_month__gte=int(first.code), rep_month__lte=int(last.code))
+                  .values("rep_month").annotate(count=Count("id")).order_by())
+        for row in voided:
+            entry = found.get(str(row["rep_month"]))
+            if entry:
+                entry["voided"] += row["count"]
+    return list(found.values())
