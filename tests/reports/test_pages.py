@@ -97,3 +97,9 @@ def test_viewers_read_reports_but_only_accountants_open_dgii(client, workspace, 
         assert client.get(path).status_code == dgii, path
     page = client.get("/reports/").content.decode()
     assert ('href="/reports/dgii/"' in page) == (dgii == 200)
+
+
+def test_the_invoice_panel_converts_foreign_currency(month, logged_in_client):
+    """Receivable: B02 295,000 + B15 5,800 + the US$ invoice's unpaid US$68 at 60.50."""
+    html = logged_in_client.get("/").content.decode()
+    assert "RD$304,914.00" in html
