@@ -39,7 +39,7 @@ def _note_adjustments(workspace, as_of) -> dict[tuple[str, int], Decimal]:
     for source in sources():
         if not source.modifies:
             continue
-        rows = (source.model.objects.filter(workspace=workspace, issue_date__lte=as_of)
+        rows = (source.rows(workspace).filter(issue_date__lte=as_of)
                 .filter(source.standing(end_of_day(as_of)))
                 .exclude(**{f"{source.modifies}__isnull": True})
                 .values(target=F(f"{source.modifies}_id")).annotate(total=Sum("total_amount"))
@@ -57,10 +57,12 @@ def open_documents(workspace, as_of: datetime.date, *, contact_id: int | None = 
     for source in sources():
         if not source.receivable:
             continue
-        paid = Coalesce(Sum(f"{source.payments}__amount",
-                            filter=Q(**{f"{source.payments}__date__lte": as_of})),
-                        Value(ZERO), output_field=MONEY)
-        documents = (source.model.objects.filter(workspace=workspace, issue_date__lte=as_of)
+        settled = F(f"{source.payments}__amount")
+        if source.payment_has("withheld_amount"):  # withholdings count as paid
+            settled = settled + F(f"{source.payments}__withheld_amount")
+        paid = Coalesce(Sum(settled, filter=Q(**{f"{source.payments}__date__lte": as_of}),
+                            output_field=MONEY), Value(ZERO), output_field=MONEY)
+        documents = (source.rows(workspace).filter(issue_date__lte=as_of)
                      .filter(source.standing(end_of_day(as_of))))
         if contact_id is not None:
             documents = documents.filter(contact_id=contact_id)

@@ -152,7 +152,7 @@ def months_overview(workspace, periods: list) -> list[dict]:
         return ExtractYear(field) * 100 + ExtractMonth(field)
 
     for source in sources():
-        base = source.model.objects.filter(workspace=workspace).filter(source.fiscal())
+        base = source.rows(workspace).filter(source.fiscal())
         issued = (base.filter(issue_date__gte=first.start, issue_date__lte=last.end)
                   .annotate(rep_month=month_of("issue_date"),
                             rep_cancelled=month_of("cancelled_at"),

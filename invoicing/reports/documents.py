@@ -12,7 +12,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
 
 from invoicing.core.money import ZERO, quantize_money
 
@@ -30,7 +30,7 @@ def rate_key(rate) -> str:
 
 
 def _documents(source: Source, workspace, start, end, until, *, ids=None):
-    queryset = source.model.objects.filter(workspace=workspace).filter(source.fiscal())
+    queryset = source.rows(workspace).filter(source.fiscal())
     if ids is not None:
         queryset = queryset.filter(id__in=ids)
     else:
@@ -70,19 +70,43 @@ def _line_figures(source: Source, documents) -> dict[int, dict]:
 
 
 def _payments(source: Source, documents, until: datetime.date) -> dict[int, dict]:
-    """Per document and payment form, what was paid by `until`, in its own currency."""
+    """Per document and payment form, what was paid by `until`, in its own currency; under
+    `withheld`, what the buyer withheld by then (it settles the document, but is no form of
+    payment: DGII reads it in columns 10 and 12)."""
     if not source.payments:
         return {}
-    relation = source.model._meta.get_field(source.payments)
-    fk = relation.field.name
+    fk = source.model._meta.get_field(source.payments).field.name
+    extra = {"withheld": Sum("withheld_amount")} if source.payment_has("withheld_amount") else {}
     paid: dict[int, dict] = defaultdict(lambda: defaultdict(Decimal))
-    rows = (relation.related_model.objects
+    rows = (source.payment_model.objects
             .filter(**{f"{fk}__in": documents.values("id")}, date__lte=until)
-            .values(f"{fk}_id", "method").annotate(total=Sum("amount")).order_by())
+            .values(f"{fk}_id", "method").annotate(total=Sum("amount"), **extra).order_by())
     for row in rows:
         column = PAYMENT_COLUMNS.get(row["method"], "other")
         paid[row[f"{fk}_id"]][column] += row["total"]
+        paid[row[f"{fk}_id"]]["withheld"] += row.get("withheld") or ZERO
     return paid
+
+
+def _withholdings(source: Source, workspace, period) -> dict[int, dict]:
+    """Per document, what was withheld on payments dated in the month (DOMAIN.md: they show
+    in the 607 of the month they were withheld), with the last such date."""
+    if not source.payment_has("withholdings"):
+        return {}
+    payment = source.payment_model
+    fk = source.model._meta.get_field(source.payments).field.name
+    model = payment._meta.get_field("withholdings").related_model
+    rows = (model.objects.filter(**{f"payment__{fk}__workspace": workspace},
+                                 payment__date__gte=period.start, payment__date__lte=period.end)
+            .values("kind", document=F(f"payment__{fk}_id"))
+            .annotate(total=Sum("amount"), last=Max("payment__date")).order_by())
+    found: dict[int, dict] = {}
+    for row in rows:
+        entry = found.setdefault(row["document"], {"date": row["last"], "itbis": ZERO,
+                                                   "isr": ZERO})
+        entry["date"] = max(entry["date"], row["last"])
+        entry[row["kind"]] = entry.get(row["kind"], ZERO) + row["total"]
+    return found
 
 
 def _dop(value: Decimal, rate: Decimal) -> Decimal:
@@ -106,10 +130,12 @@ def _row(source: Source, doc: dict, lines: dict, paid: dict) -> dict:
         "exempt": _dop(lines["exempt"], rate), "isc": _dop(lines["isc"], rate),
         "tip": _dop(lines["tip"], rate), "other": _dop(lines["other"], rate),
         "withholding_date": None, "itbis_withheld": ZERO, "isr_withheld": ZERO,
+        "repeated": False,  # an earlier month's document, listed again for a withholding
     }
     row["total"] = row["base"] + row["itbis"] + row["isc"] + row["tip"] + row["other"]
     forms = {form: _dop(paid.get(form, ZERO), rate) for form in PAYMENT_FORMS}
-    forms["credit"] = max(row["total"] - sum(forms.values(), ZERO), ZERO)
+    settled = sum(forms.values(), ZERO) + _dop(paid.get("withheld", ZERO), rate)
+    forms["credit"] = max(row["total"] - settled, ZERO)
     row["paid"] = forms
     return row
 
@@ -123,20 +149,36 @@ def _fields(source: Source) -> dict:
     return extra
 
 
-def month_documents(workspace, period, *, ids: dict[str, list[int]] | None = None) -> list[dict]:
-    """Every standing fiscal sales document of the month (or, with `ids` by kind, those
-    documents), from every source, with payments up to the end of the month."""
+def _source_rows(source: Source, workspace, period, ids=None) -> list[dict]:
+    documents = _documents(source, workspace, period.start, period.end, period.ends_at, ids=ids)
+    lines = _line_figures(source, documents)
+    paid = _payments(source, documents, period.end)
+    return [_row(source, doc, lines[doc["id"]], paid.get(doc["id"], {}))
+            for doc in documents.values(*DOC_FIELDS, **_fields(source)).order_by()]
+
+
+def _withheld(row: dict, withheld: dict) -> dict:
+    rate = row["exchange_rate"]
+    return {**row, "withholding_date": withheld["date"],
+            "itbis_withheld": _dop(withheld.get("itbis", ZERO), rate),
+            "isr_withheld": _dop(withheld.get("isr", ZERO), rate)}
+
+
+def month_documents(workspace, period) -> list[dict]:
+    """Every standing fiscal sales document of the month, from every source, with payments
+    up to the end of the month; and again an earlier month's document on which a withholding
+    was recorded this month (with that withholding)."""
     rows = []
     for source in sources():
-        wanted = None if ids is None else ids.get(source.kind, [])
-        if wanted is not None and not wanted:
-            continue
-        documents = _documents(source, workspace, period.start, period.end, period.ends_at,
-                               ids=wanted)
-        lines = _line_figures(source, documents)
-        paid = _payments(source, documents, period.end)
-        for doc in documents.values(*DOC_FIELDS, **_fields(source)).order_by():
-            rows.append(_row(source, doc, lines[doc["id"]], paid.get(doc["id"], {})))
+        withheld = _withholdings(source, workspace, period)
+        found = _source_rows(source, workspace, period)
+        rows.extend(_withheld(row, withheld[row["id"]]) if row["id"] in withheld else row
+                    for row in found)
+        earlier = sorted(set(withheld) - {row["id"] for row in found})
+        if earlier:
+            rows.extend({**_withheld(row, withheld[row["id"]]), "repeated": True}
+                        for row in _source_rows(source, workspace, period, ids=earlier)
+                        if row["issue_date"] < period.start)
     rows.sort(key=lambda row: (row["issue_date"], row["ncf"] or ""))
     return rows
 
@@ -146,7 +188,7 @@ def voided_documents(workspace, period) -> list[dict]:
     rows = []
     start = end_of_day(period.start - datetime.timedelta(days=1))
     for source in sources():
-        queryset = (source.model.objects.filter(workspace=workspace).filter(source.fiscal())
+        queryset = (source.rows(workspace).filter(source.fiscal())
                     .filter(status=source.cancelled_status, cancelled_at__gte=start,
                             cancelled_at__lt=period.ends_at)
                     .values("id", "document_number", "issue_date", "cancel_reason_code",

@@ -25,6 +25,8 @@ def itbis_report(workspace, period) -> dict:
              "over": {"base": ZERO, "itbis": ZERO, "count": 0}}
     count = 0
     for row in month_documents(workspace, period):
+        if row["repeated"]:
+            continue  # its ITBIS was declared in its own month
         if row["sign"] < 0:
             entry = notes["over" if row["over_30_days"] else "within"]
             entry["base"] += row["base"]

@@ -30,8 +30,8 @@ def _in_dop(field: str, rate: str = "exchange_rate"):
 
 
 def _documents(source: Source, workspace, date_from, date_to):
-    return (source.model.objects.filter(workspace=workspace, issue_date__gte=date_from,
-                                        issue_date__lte=date_to)
+    return (source.rows(workspace).filter(issue_date__gte=date_from,
+                                                 issue_date__lte=date_to)
             .filter(source.standing(end_of_day(date_to))))
 
 

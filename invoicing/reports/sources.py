@@ -1,11 +1,12 @@
 """Where the reports read fiscal documents from: the one seam between the reports and the
 apps that issue documents.
 
-Invoices are always a source. Every other app that issues fiscal documents (the notes app:
-B04/E34 credit notes, B03/E33 debit notes) joins by having a module `report_sources.py`
-with `SOURCES = [{...}, ...]`: dicts with the keys of `Source` below, naming its own models.
-`core.discovery.app_modules` finds it (as it finds dashboard panels), so no report imports
-an app that may not be installed, and the notes app imports nothing of the reports. Each
+Invoices are always a source. Credit notes (B04/E34) and debit notes (B03/E33) join as soon
+as the notes app is installed (`_note_sources`, by model name through the app registry: no
+import of an app that may not be there). Any other app that issues fiscal documents joins by
+having a module `report_sources.py` with `SOURCES = [{...}, ...]`: dicts with the keys of
+`Source` below, naming its own models; `core.discovery.app_modules` finds it (as it finds
+dashboard panels), and that app imports nothing of the reports. Each
 report selector reads every source with the same few queries and joins the rows (a union of
 invoice rows and note rows); a credit note's `sign` of -1 makes it subtract.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Model, Q
 
 from invoicing.core.discovery import app_modules
@@ -51,6 +53,22 @@ class Source:
     payments: str | None = None  # related name of payments (date, amount, method)
     receivable: bool = False  # has a due date and is owed (aging)
     lines: str = "lines"
+    where: dict | None = None  # narrows the model's rows (one model for credit and debit notes)
+
+    def rows(self, workspace):
+        queryset = self.model.objects.filter(workspace=workspace)
+        return queryset.filter(**self.where) if self.where else queryset
+
+    @property
+    def payment_model(self) -> type[Model] | None:
+        return self.model._meta.get_field(self.payments).related_model if self.payments \
+            else None
+
+    def payment_has(self, name: str) -> bool:
+        """Whether payments have this field (withholdings came with the fiscal lifecycle)."""
+        model = self.payment_model
+        return model is not None and any(field.name == name
+                                          for field in model._meta.get_fields())
 
     @property
     def line_model(self) -> type[Model]:
@@ -79,9 +97,22 @@ def _invoice_source() -> Source:
     return Source(kind="invoice", model=Invoice, payments="payments", receivable=True)
 
 
+def _note_sources() -> list[Source]:
+    """Credit and debit notes, once the notes app is installed (one `notes.Note` model with
+    `document_type`); looked up by name, never imported, so the reports run without it."""
+    if not apps.is_installed("invoicing.notes"):
+        return []
+    note = apps.get_model("notes", "Note")
+    common = {"model": note, "draft_status": None, "modified_ncf": "modified_ncf",
+              "modifies": "invoice", "over_30_days": "over_30_days"}
+    return [Source(kind="credit_note", sign=-1, where={"document_type": "credit_note"},
+                   **common),
+            Source(kind="debit_note", sign=1, where={"document_type": "debit_note"}, **common)]
+
+
 def sources() -> list[Source]:
-    """Invoices, then every installed app's `report_sources.SOURCES`."""
-    found = [_invoice_source()]
+    """Invoices, the notes app's notes, then every other app's `report_sources.SOURCES`."""
+    found = [_invoice_source(), *_note_sources()]
     for module in app_modules("report_sources"):
         found.extend(Source(**spec) for spec in getattr(module, "SOURCES", []))
     return found
