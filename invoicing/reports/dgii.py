@@ -84,7 +84,7 @@ def file_name(report: str, workspace, period) -> str:
 
 def _totals(rows: list[dict]) -> dict:
     totals = {"count": len(rows)}
-    for key in ("base", "itbis", "isc", "tip", "total"):
+    for key in ("base", "itbis", "isc", "tip", "total", "itbis_withheld", "isr_withheld"):
         totals[key] = sum((row[key] for row in rows), ZERO)
     totals["other_taxes"] = sum((row["other"] for row in rows), ZERO)
     for form in PAYMENT_FORMS:

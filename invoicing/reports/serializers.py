@@ -120,6 +120,8 @@ class FileTotalsSerializer(serializers.Serializer):
     other_taxes = money()
     tip = money()
     total = money()
+    itbis_withheld = money()
+    isr_withheld = money()
     cash = money()
     bank = money(help_text="Check, transfer, deposit and mobile payments (column 18).")
     card = money()
