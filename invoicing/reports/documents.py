@@ -120,10 +120,10 @@ def _row(source: Source, doc: dict, lines: dict, paid: dict) -> dict:
     row = {
         "kind": source.kind, "sign": source.sign, "id": doc["id"],
         "ncf": doc["document_number"], "ncf_type": doc["ncf_type"],
-        "modified_ncf": doc.get("modified_ncf") or "", "issue_date": doc["issue_date"],
+        "modified_ncf": doc.get("rep_modified_ncf") or "", "issue_date": doc["issue_date"],
         "contact_id": doc["contact_id"], "buyer_name": doc["buyer_name"],
         "buyer_tax_id_type": doc["buyer_tax_id_type"], "buyer_tax_id": doc["buyer_tax_id"],
-        "exchange_rate": rate, "over_30_days": bool(doc.get("over_30_days")),
+        "exchange_rate": rate, "over_30_days": bool(doc.get("rep_over_30_days")),
         "cancelled_at": doc["cancelled_at"], "cancel_reason_code": doc["cancel_reason_code"],
         "base": _dop(doc["subtotal_amount"] - doc["discount_amount"], rate),
         "taxed_by_rate": taxed, "itbis_by_rate": itbis, "itbis": sum(itbis.values(), ZERO),
@@ -143,9 +143,9 @@ def _row(source: Source, doc: dict, lines: dict, paid: dict) -> dict:
 def _fields(source: Source) -> dict:
     extra = {"ncf_type": F("document_subtype__ncf_type")}
     if source.modified_ncf:
-        extra["modified_ncf"] = F(source.modified_ncf)
+        extra["rep_modified_ncf"] = F(source.modified_ncf)
     if source.over_30_days:
-        extra["over_30_days"] = F(source.over_30_days)
+        extra["rep_over_30_days"] = F(source.over_30_days)
     return extra
 
 

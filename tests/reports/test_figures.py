@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.apps import apps
 
 from invoicing.invoices.models import Invoice, InvoiceLine, Payment
 
@@ -25,6 +26,22 @@ def standing(workspace):
             if invoice.status != "cancelled"]
 
 
+def notes(workspace) -> list:
+    """Issued credit and debit notes, once the notes app is installed (else none)."""
+    if not apps.is_installed("invoicing.notes"):
+        return []
+    model = apps.get_model("notes", "Note")
+    return list(model.objects.filter(workspace=workspace, status="issued"))
+
+
+def sign(note) -> int:
+    return -1 if note.document_type == "credit_note" else 1
+
+
+def settled(payment) -> Decimal:
+    return payment.amount + getattr(payment, "withheld_amount", Decimal("0"))
+
+
 def money(value) -> Decimal:
     return Decimal(value)
 
@@ -33,22 +50,24 @@ def money(value) -> Decimal:
 def test_sales_equal_the_documents(month, viewer_api, workspace, group_by):
     answer = viewer_api.get("/api/v1/reports/sales", {
         "date_from": "2026-10-01", "date_to": "2026-10-31", "group_by": group_by}).json()
-    october = [i for i in standing(workspace) if D(2026, 10, 1) <= i.issue_date <= D(2026, 10, 31)]
-    expected_total = sum(dop(i.total_amount, i.exchange_rate) for i in october)
+    in_october = [(1, i) for i in standing(workspace)
+                  if D(2026, 10, 1) <= i.issue_date <= D(2026, 10, 31)]
+    in_october += [(sign(n), n) for n in notes(workspace) if n.issue_date.month == 10]
+    expected_total = sum(s * dop(i.total_amount, i.exchange_rate) for s, i in in_october)
     assert money(answer["totals"]["total_amount"]) == expected_total
-    assert money(answer["totals"]["tax_amount"]) == sum(dop(i.tax_amount, i.exchange_rate)
-                                                        for i in october)
+    assert money(answer["totals"]["tax_amount"]) == sum(s * dop(i.tax_amount, i.exchange_rate)
+                                                        for s, i in in_october)
     if group_by == "contact":
         by_contact = defaultdict(Decimal)
-        for i in october:
-            by_contact[str(i.contact_id)] += dop(i.total_amount, i.exchange_rate)
+        for s, i in in_october:
+            by_contact[str(i.contact_id)] += s * dop(i.total_amount, i.exchange_rate)
         assert {row["key"]: money(row["total_amount"]) for row in answer["rows"]} == by_contact
     if group_by == "day":
         assert [row["key"] for row in answer["rows"]] == sorted(
-            {i.issue_date.isoformat() for i in october})
+            {i.issue_date.isoformat() for _s, i in in_october})
     if group_by == "month":
         assert [(row["key"], row["count"]) for row in answer["rows"]] == [
-            ("2026-10-01", len(october))]
+            ("2026-10-01", len(in_october))]
 
 
 def test_salesmen_share_a_document_equally_with_their_commission(workspace, viewer_api):
@@ -76,9 +95,11 @@ def test_aging_equals_the_open_balances(month, viewer_api, workspace, as_of):
     for invoice in standing(workspace):
         if invoice.issue_date > as_of:
             continue
-        paid = sum((p.amount for p in Payment.objects.filter(invoice=invoice, date__lte=as_of)),
-                   Decimal("0"))
-        balance = invoice.total_amount - paid
+        paid = sum((settled(p) for p in Payment.objects.filter(invoice=invoice,
+                                                                date__lte=as_of)), Decimal("0"))
+        noted = sum((sign(n) * n.total_amount for n in notes(workspace)
+                     if n.invoice_id == invoice.pk and n.issue_date <= as_of), Decimal("0"))
+        balance = invoice.total_amount + noted - paid
         if balance <= 0:
             continue
         days = (as_of - invoice.due_date).days
@@ -126,7 +147,16 @@ def test_itbis_equals_the_lines(month, viewer_api, workspace):
     assert money(answer["itbis"]) == sum(itbis.values()) == Decimal("47519.00")
     assert money(answer["exempt_base"]) == exempt == Decimal("10000.00")
     assert money(answer["propina"]) == tip == Decimal("100.00")
-    assert money(answer["itbis_net"]) == money(answer["itbis"])  # no credit notes yet
+    credited = {False: Decimal(0), True: Decimal(0)}
+    for note in notes(workspace):
+        if note.document_type == "credit_note" and note.issue_date.month == 10:
+            for line in note.lines.all():
+                credited[note.over_30_days] += sum(
+                    (dop(Decimal(e["amount"]), note.exchange_rate) for e in line.taxes
+                     if e["kind"] == "itbis"), Decimal(0))
+    assert money(answer["credit_notes_within_30_days"]["itbis"]) == credited[False]
+    assert money(answer["credit_notes_over_30_days"]["itbis"]) == credited[True]
+    assert money(answer["itbis_net"]) == money(answer["itbis"]) - credited[False]
 
 
 def test_every_report_answers_csv(month, viewer_api):

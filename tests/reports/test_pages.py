@@ -79,10 +79,10 @@ def test_page_csv_follows_the_filter(month, logged_in_client):
 
 
 def test_dgii_files_download_from_the_page(month, logged_in_client):
-    from tests.reports.test_dgii_golden import EXPECTED_607, EXPECTED_608
+    from tests.reports.test_dgii_golden import EXPECTED_608, expected_607
 
     assert logged_in_client.get("/reports/dgii/607/", {"period": "202610"}).content == \
-        EXPECTED_607
+        expected_607()
     assert logged_in_client.get("/reports/dgii/608/", {"period": "202610"}).content == \
         EXPECTED_608
 
