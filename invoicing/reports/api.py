@@ -51,6 +51,7 @@ PERIOD = OpenApiParameter("period", OpenApiTypes.STR, OpenApiParameter.QUERY,
 CSV_FORMAT = OpenApiParameter("format", OpenApiTypes.STR, OpenApiParameter.QUERY,
                               enum=["json", "csv"], description="`csv` for CSV (or send "
                               "`Accept: text/csv`).")
+NO_FORMAT = OpenApiParameter("format", exclude=True)
 TXT = {(200, "text/plain"): OpenApiResponse(response=OpenApiTypes.STR,
                                             description="The DGII file, CRLF line ends.")}
 
@@ -85,7 +86,7 @@ class ReportsViewSet(WorkspaceViewSet):
             return csv_response(rows, columns, filename)
         return Response(serializer(report).data)
 
-    @extend_schema(summary="DGII report 607 (sales) for a month", parameters=[PERIOD],
+    @extend_schema(summary="DGII report 607 (sales) for a month", parameters=[PERIOD, NO_FORMAT],
                    responses=TXT)
     @action(detail=False, methods=["get"], url_path="dgii-607", url_name="dgii-607",
             renderer_classes=[TextRenderer, renderers.JSONRenderer])
@@ -102,7 +103,8 @@ class ReportsViewSet(WorkspaceViewSet):
         return Response(serializers.Summary607Serializer(
             summary_607(self.workspace, self._period())).data)
 
-    @extend_schema(summary="DGII report 608 (voided NCFs) for a month", parameters=[PERIOD],
+    @extend_schema(summary="DGII report 608 (voided NCFs) for a month",
+                   parameters=[PERIOD, NO_FORMAT],
                    responses=TXT)
     @action(detail=False, methods=["get"], url_path="dgii-608", url_name="dgii-608",
             renderer_classes=[TextRenderer, renderers.JSONRenderer])
