@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "invoicing.notes",
     "invoicing.quotations",
     "invoicing.ecf",
+    "invoicing.reports",
 ]
 
 MIDDLEWARE = [

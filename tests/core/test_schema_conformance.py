@@ -121,6 +121,19 @@ def walk_reads(walk: Walk, seed) -> None:
                      ("/quotations/{id}/pdf/", seed["quotation"].pk)]:
         assert walk("GET", path, id=pk, query={"inline": 1}).content.startswith(b"%PDF")
     assert walk("GET", "/rnc/{tax_id}/", tax_id="1-31-24679-6")["tax_id"] == "131246796"
+    walk_reports(walk)
+
+
+def walk_reports(walk: Walk) -> None:
+    month = timezone.localdate().strftime("%Y%m")
+    for path in ("/reports/dgii-607/", "/reports/dgii-608/"):
+        assert walk("GET", path, query={"period": month}).content.startswith(path[-4:-1].encode())
+    walk("GET", "/reports/dgii-607/summary/", query={"period": month})
+    walk("GET", "/reports/itbis/", query={"period": month})
+    walk("GET", "/reports/receivables/")
+    for group_by in ("day", "contact", "salesman"):
+        walk("GET", "/reports/sales/", query={"group_by": group_by})
+    walk("GET", "/reports/sales/", query={"format": "csv"})
 
 
 def walk_catalog_writes(walk: Walk, seed) -> None:
