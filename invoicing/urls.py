@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include("invoicing.documents.urls")),
     path("invoices/", include("invoicing.invoices.urls")),
     path("quotations/", include("invoicing.quotations.urls")),
+    path("", include("invoicing.outreach.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -37,6 +37,9 @@ def all_makers() -> dict:
 
 # basename → the path parameter of its detail route; objects come from the maker.
 SHARED_ROUTES = {"rnc": "tax_id"}
+# Viewsets that add actions to another resource's objects (`/invoices/{id}/send`): the owner
+# check reads that resource's detail route.
+DETAIL_OF = {"invoice-outreach": "invoice", "quotation-outreach": "quotation"}
 
 
 def detail_routes(basename: str, kwarg: str = "pk") -> list[tuple[str, list[str]]]:
@@ -106,7 +109,8 @@ def test_foreign_objects_do_not_exist(basename, workspace, api, other_api):
             assert response.json()["error"]["code"] == "not_found"
 
     # The owner does see it, so the 404s above are about the workspace, not a broken route.
-    own = api.get(reverse(f"api:{basename}-detail", kwargs={"pk": obj.pk}))
+    own = api.get(reverse(f"api:{DETAIL_OF.get(basename, basename)}-detail",
+                          kwargs={"pk": obj.pk}))
     assert own.status_code == 200, own.content[:300]
 
     listing = list_route(basename)
