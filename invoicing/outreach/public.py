@@ -5,6 +5,8 @@ client address. A revoked, expired or unknown token is a plain 404."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -18,16 +20,21 @@ from .documents import KINDS
 from .models import ShareLink
 from .services import share_link_viewed
 
+log = logging.getLogger(__name__)
 RATE_LIMIT = 120  # requests per client address per minute
 
 
 def _throttled(request) -> bool:
     key = f"outreach:public:{client_address(request)}"
     try:
-        if cache.add(key, 1, timeout=60):
-            return False
-        return cache.incr(key) > RATE_LIMIT
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the first request of this minute
+            cache.set(key, 1, timeout=60)
+            count = 1
+        return count > RATE_LIMIT
     except Exception:  # the cache is down: serve rather than fail
+        log.warning("customer link: rate limit unavailable", exc_info=True)
         return False
 
 
