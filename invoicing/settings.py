@@ -250,8 +250,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "quotations.expire_due",
         "schedule": timedelta(hours=1),
     },
-    # Payment reminders and recurring invoices: each is exactly once in the database, so an
-    # hourly run only catches up sooner after an outage.
     "outreach-reminders": {"task": "outreach.send_reminders", "schedule": timedelta(hours=1)},
     "outreach-recurring": {"task": "outreach.run_recurring", "schedule": timedelta(hours=1)},
 }
@@ -292,9 +290,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "facturacion@localhost")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
-# The public address of the app, for customer links in emails sent by scheduled jobs (e.g.
-# `https://facturas.example.do`); emails sent from a page or the API use the request's host.
-SITE_URL = env_str("SITE_URL").rstrip("/")
+SITE_URL = env_str("SITE_URL").rstrip("/")  # for customer links in scheduled emails
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "es"

@@ -60,7 +60,9 @@ def _json_items(items) -> list[dict]:
         if isinstance(value, list | tuple):
             return [plain(v) for v in value]
         return value
-    return [{k: plain(v) for k, v in dict(item).items()} for item in items or []]
+    numbers = {"quantity", "unit_price", "discount"}
+    return [{k: str(v) if k in numbers and v is not None else plain(v)
+             for k, v in dict(item).items()} for item in items or []]
 
 
 FIELDS = ("contact_id", "document_subtype_id", "currency_id", "items", "payment_term", "notes",
