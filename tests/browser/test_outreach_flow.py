@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_ARGS, is_csp_violation  # noqa: F401
-from tests.fakes.smtp import smtp_server  # noqa: F401  (fixture)
+from tests.browser.conftest import is_csp_violation
 from tests.factories import ContactFactory
+from tests.fakes.smtp import smtp_server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
