@@ -86,12 +86,13 @@ def queue_delivery(*, document, actor: Any, to: list[str], cc: list[str], messag
     language = chosen.language or Language.SPANISH
     kind = kind_of(document)
     link = share_link_ensure(document=document, actor=actor) if is_shareable(document) else None
+    url = link_url(link, base_url) if link else ""
     delivery = EmailDelivery.objects.create(
         workspace_id=document.workspace_id, kind=kind, document_id=document.pk,
         purpose=purpose, to=to, cc=cc, language=language,
         subject=(subject or default_subject(document, kind, language, purpose))[:300],
         message=message if message is not None else "",
-        link_url=link_url(link, base_url) if link else "",
+        link_url=url if url.startswith(("https://", "http://")) else "",  # absolute only
         created_by=actor if getattr(actor, "pk", None) else None)
     delivery.outbox_message = outbox.enqueue(EMAIL_TOPIC, {"delivery_id": delivery.pk},
                                              workspace_id=document.workspace_id)
