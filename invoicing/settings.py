@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "invoicing.quotations",
     "invoicing.ecf",
     "invoicing.reports",
+    "invoicing.outreach",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +207,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "quotations.expire_due",
         "schedule": timedelta(hours=1),
     },
+    "outreach-reminders": {"task": "outreach.send_reminders", "schedule": timedelta(hours=1)},
+    "outreach-recurring": {"task": "outreach.run_recurring", "schedule": timedelta(hours=1)},
 }
 
 # DGII's registry of taxpayers (the URL of DGII_RNC.zip, set by the deployment): when set,
@@ -243,6 +246,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "facturacion@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+SITE_URL = env_str("SITE_URL").rstrip("/")  # for customer links in scheduled emails
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "es"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("notes/", include("invoicing.notes.urls")),
     path("quotations/", include("invoicing.quotations.urls")),
     path("reports/", include("invoicing.reports.urls")),
+    path("", include("invoicing.outreach.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

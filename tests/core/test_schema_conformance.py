@@ -255,6 +255,9 @@ def test_every_operation_is_walked(seed):
     walk_document_writes(walk, seed)
     walk_ecf(walk, seed)
     walk_notes(walk, seed)
+    from tests.outreach.conformance import walk_outreach
+
+    walk_outreach(walk, seed)
     missing = sorted(operations() - walk.walked)
     assert not missing, f"add a call for each of {missing} in {__name__}"
 

@@ -72,3 +72,19 @@ def rate(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{Decimal(value):.4f}"
+
+
+@register.simple_tag(takes_context=True)
+def document_panels(context, document) -> str:
+    """The panels other apps add to a document's page: each app's `panels.py` may define
+    `document_panel(request, document) -> str` (HTML, already escaped)."""
+    from django.utils.safestring import mark_safe
+
+    from invoicing.core.discovery import app_modules
+
+    parts = []
+    for module in app_modules("panels"):
+        render = getattr(module, "document_panel", None)
+        if render is not None:
+            parts.append(render(context.get("request"), document) or "")
+    return mark_safe("".join(parts))  # each panel renders through an escaping template

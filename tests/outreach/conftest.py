@@ -1,0 +1,1 @@
+from tests.fakes.smtp import smtp_down, smtp_server  # noqa: F401  (fixtures)
