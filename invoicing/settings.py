@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "invoicing.invoices",
     "invoicing.quotations",
     "invoicing.ecf",
+    "invoicing.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,18 @@ if DGII_RNC_URL:
         "task": "contacts.rnc_refresh",
         "schedule": crontab(minute=30, hour=3, day_of_week="sunday"),
     }
+
+# --- Webhooks (API.md "Webhooks") ------------------------------------------------------------
+# Deliveries to loopback and private networks are refused unless the deployment allows them
+# (link-local, multicast and reserved addresses always are).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)  # seconds for a whole attempt
+WEBHOOKS_RESPONSE_LIMIT = 4096  # bytes of the answer read (and partly kept in the log)
+# Seconds between automatic attempts (the last repeats), for at most WINDOW seconds.
+WEBHOOKS_RETRY_DELAYS = [int(d) for d in env_list(
+    "WEBHOOKS_RETRY_DELAYS", ["5", "300", "1800", "7200", "18000", "36000"])]
+WEBHOOKS_RETRY_WINDOW = env_int("WEBHOOKS_RETRY_WINDOW", 24 * 3600)
+WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 24 * 3600)  # of failures
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from invoicing.core import events
 from invoicing.core.errors import InvalidInput
 from invoicing.core.money import format_money, quantize_money
 from invoicing.documents.lookups import check_date
@@ -19,6 +20,7 @@ from invoicing.documents.policies import InvoicePolicy
 from workspaces.authorization import requires
 from workspaces.services import activity_record
 
+from . import events as invoice_events
 from .models import Invoice, InvoiceStatus, Payment, PaymentMethod
 from .services import lock_invoice, record_effects, status_for
 
@@ -62,6 +64,11 @@ def payment_record(*, invoice: Invoice, actor: Any, amount: Decimal,
                        "method": payment.get_method_display()},
                     data={"payment_id": payment.pk, "amount": str(amount)})
     record_effects(invoice)
+    known = events.wanted(invoice.workspace_id, "payment.created", "invoice.paid")
+    events.emit("payment.created", workspace_id=invoice.workspace_id, known=known,
+                render=lambda: invoice_events.payment_object(payment))
+    if invoice.status == InvoiceStatus.PAID:
+        invoice_events.emit_now("invoice.paid", invoice, known)
     return payment
 
 
@@ -82,6 +89,8 @@ def payment_delete(*, payment: Payment, actor: Any) -> Invoice:
                     description=_("Payment of %(amount)s deleted")
                     % {"amount": format_money(payment.amount, invoice.currency.symbol)},
                     data={"payment_id": payment.pk, "amount": str(payment.amount)})
+    events.emit("payment.deleted", workspace_id=invoice.workspace_id,
+                render=lambda: invoice_events.payment_object(payment))
     payment.delete()
     record_effects(invoice)
     return invoice
