@@ -22,6 +22,7 @@ urlpatterns = [
     path("products/", include("invoicing.products.urls")),
     path("settings/fiscal/", include("invoicing.fiscal.urls")),
     path("settings/ecf/", include("invoicing.ecf.urls")),
+    path("settings/webhooks/", include("invoicing.webhooks.urls")),
     path("documents/", include("invoicing.documents.urls")),
     path("invoices/", include("invoicing.invoices.urls")),
     path("quotations/", include("invoicing.quotations.urls")),
