@@ -277,6 +277,7 @@ except ValueError:
     raise ImproperlyConfigured("WEBHOOKS_RETRY_DELAYS is whole seconds, comma-separated.") from None
 WEBHOOKS_RETRY_WINDOW = env_int("WEBHOOKS_RETRY_WINDOW", 24 * 3600)
 WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 24 * 3600)  # of failures
+WEBHOOKS_CA_BUNDLE = env_str("WEBHOOKS_CA_BUNDLE")  # CAs trusted for https receivers (certifi's)
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

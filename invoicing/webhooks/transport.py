@@ -120,7 +120,7 @@ def post(url: str, body: bytes, headers: dict) -> Answer:
         pool = urllib3.HTTPSConnectionPool(
             address, port, timeout=timeout, retries=False, maxsize=1,
             server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED",
-            ca_certs=certifi.where())
+            ca_certs=settings.WEBHOOKS_CA_BUNDLE or certifi.where())
     else:
         pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False,
                                           maxsize=1)
