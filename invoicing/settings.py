@@ -205,6 +205,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "quotations.expire_due",
         "schedule": timedelta(hours=1),
     },
+    "webhooks-prune": {"task": "webhooks.prune", "schedule": timedelta(hours=6)},
 }
 
 # DGII's registry of taxpayers (the URL of DGII_RNC.zip, set by the deployment): when set,
@@ -233,6 +234,7 @@ except ValueError:
 WEBHOOKS_RETRY_WINDOW = env_int("WEBHOOKS_RETRY_WINDOW", 24 * 3600)
 WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 24 * 3600)  # of failures
 WEBHOOKS_CA_BUNDLE = env_str("WEBHOOKS_CA_BUNDLE")  # CAs trusted for https receivers (certifi's)
+WEBHOOKS_LOG_DAYS = env_int("WEBHOOKS_LOG_DAYS", 30)  # events and their attempts kept this long
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -136,3 +136,13 @@ def _note_failure(endpoint: WebhookEndpoint, now: datetime.datetime) -> None:
         endpoint.save(update_fields=["is_active", "disabled_reason", "updated_at"])
         outbox.enqueue("webhooks.disabled_mail", {"endpoint_id": endpoint.pk},
                        workspace_id=endpoint.workspace_id)
+
+
+def prune_log() -> int:
+    """Events older than `WEBHOOKS_LOG_DAYS` go, with their deliveries and attempts — but
+    not one still being retried."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.WEBHOOKS_LOG_DAYS)
+    old = (WebhookEvent.objects.filter(created_at__lt=cutoff)
+           .exclude(deliveries__status=DeliveryStatus.PENDING))
+    deleted, _by_model = old.delete()
+    return deleted

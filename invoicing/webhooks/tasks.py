@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from celery import shared_task
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -46,3 +47,9 @@ def _disabled_mail(message) -> None:
                  "Settings → Webhooks; failed deliveries can be sent again from its log.") \
             % {"url": endpoint.url, "workspace": endpoint.workspace.name}
     send_mail(subject, body, None, emails)
+
+
+@shared_task(name="webhooks.prune", acks_late=True, ignore_result=True)
+def prune() -> int:
+    """Forget events (their deliveries and attempts with them) older than the log's span."""
+    return delivery.prune_log()

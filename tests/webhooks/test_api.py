@@ -99,3 +99,25 @@ def test_the_services_hold_to_the_role_table_too(workspace):
     seller = make_member(workspace, role=Role.SELLER)
     with pytest.raises(PermissionDenied):
         services.webhook_create(workspace=workspace, actor=seller, **BODY)
+
+
+def test_the_log_forgets_old_events_but_not_ones_still_retried(workspace):
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from invoicing.webhooks import delivery
+    from invoicing.webhooks.models import WebhookDelivery, WebhookEvent
+    from invoicing.webhooks.tasks import prune
+    from tests.webhooks.makers import make_endpoint
+
+    endpoint = make_endpoint(workspace)  # one pending delivery, of event msg_walk
+    with transaction.atomic():
+        delivery.fan_out({"id": "msg_done", "type": "invoice.issued",
+                          "timestamp": "2026-01-01T00:00:00-04:00", "data": {}}, workspace.pk)
+    WebhookDelivery.objects.filter(event__event_id="msg_done").update(status="succeeded")
+    WebhookEvent.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
+    assert prune() >= 2  # the event and its delivery
+    assert list(WebhookEvent.objects.values_list("event_id", flat=True)) == ["msg_walk"]
+    assert endpoint.deliveries.count() == 1
