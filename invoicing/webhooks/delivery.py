@@ -91,8 +91,12 @@ def attempt(delivery_id: int, *, manual: bool = False) -> WebhookAttempt | None:
     if delivery is None:  # its endpoint was deleted
         return None
     endpoint, event = delivery.endpoint, delivery.event
-    if not manual and (delivery.status != DeliveryStatus.PENDING or not endpoint.is_active):
-        return None  # already delivered or given up, or the endpoint was disabled
+    if not manual and delivery.status != DeliveryStatus.PENDING:
+        return None  # already delivered or given up
+    if not manual and not endpoint.is_active:  # disabled meanwhile: no more automatic tries
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
+        return None
     body = event.body.encode()
     headers = signing.headers(signing.decrypt(endpoint.secret_encrypted), event.event_id, body)
     started = timezone.now()
