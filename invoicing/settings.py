@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "invoicing.ecf",
     "invoicing.reports",
     "invoicing.outreach",
+    "invoicing.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "outreach-reminders": {"task": "outreach.send_reminders", "schedule": timedelta(hours=1)},
     "outreach-recurring": {"task": "outreach.run_recurring", "schedule": timedelta(hours=1)},
+    "webhooks-prune": {"task": "webhooks.prune", "schedule": timedelta(hours=6)},
 }
 
 # DGII's registry of taxpayers (the URL of DGII_RNC.zip, set by the deployment): when set,
@@ -222,6 +224,22 @@ if DGII_RNC_URL:
         "task": "contacts.rnc_refresh",
         "schedule": crontab(minute=30, hour=3, day_of_week="sunday"),
     }
+
+# --- Webhooks (API.md "Webhooks"; docs/webhooks.md) -------------------------------------------
+# Loopback and private receivers only when allowed (link-local, multicast: never).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)  # seconds for a whole attempt
+WEBHOOKS_RESPONSE_LIMIT = 4096  # bytes of the answer read (and partly kept in the log)
+# Seconds between automatic attempts (the last repeats), for at most WINDOW seconds.
+try:
+    WEBHOOKS_RETRY_DELAYS = [int(d) for d in env_list(
+        "WEBHOOKS_RETRY_DELAYS", ["5", "300", "1800", "7200", "18000", "36000"])] or [300]
+except ValueError:
+    raise ImproperlyConfigured("WEBHOOKS_RETRY_DELAYS is whole seconds, comma-separated.") from None
+WEBHOOKS_RETRY_WINDOW = env_int("WEBHOOKS_RETRY_WINDOW", 24 * 3600)
+WEBHOOKS_DISABLE_AFTER = env_int("WEBHOOKS_DISABLE_AFTER", 24 * 3600)  # of failures
+WEBHOOKS_CA_BUNDLE = env_str("WEBHOOKS_CA_BUNDLE")  # CAs trusted for https receivers (certifi's)
+WEBHOOKS_LOG_DAYS = env_int("WEBHOOKS_LOG_DAYS", 30)  # events and their attempts kept this long
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -318,7 +336,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Invoicing API",
     "DESCRIPTION": (
         "Invoices with Dominican fiscal numbers (NCF), contacts, products, taxes and payments. "
-        "Authenticate with `Authorization: Bearer <api key>`."
+        "Authenticate with `Authorization: Bearer <api key>`. The guide: [/docs/](/docs/)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -339,6 +357,7 @@ SPECTACULAR_SETTINGS = {
         "InvoiceStatusEnum": "invoicing.invoices.models.InvoiceStatus",
         "QuotationStatusEnum": "invoicing.quotations.models.QuotationStatus",
         "DocumentTypeEnum": "invoicing.fiscal.models.DocumentType",
+        "WebhookEventEnum": "invoicing.webhooks.models.EVENT_TYPES",
     },
 }
 API_KEY_LAST_USED_RESOLUTION = timedelta(minutes=1)

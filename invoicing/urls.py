@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from invoicing.core.api.router import router
 from invoicing.core.api.schema import SchemaView
+from invoicing.core.guides import guide
 from invoicing.core.views import api_not_found, bad_request, dashboard, server_error
 
 api_v1 = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("products/", include("invoicing.products.urls")),
     path("settings/fiscal/", include("invoicing.fiscal.urls")),
     path("settings/ecf/", include("invoicing.ecf.urls")),
+    path("settings/webhooks/", include("invoicing.webhooks.urls")),
     path("documents/", include("invoicing.documents.urls")),
     path("invoices/", include("invoicing.invoices.urls")),
     path("notes/", include("invoicing.notes.urls")),
@@ -32,6 +34,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     # The split view serves its start-up script as a file, so the page runs under our CSP.
+    path("docs/", guide, name="guide-index"),
+    re_path(r"^docs/(?P<name>[A-Za-z0-9_-]+\.md)$", guide, name="guide"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(
         url_name="api:schema", template_name="api/docs.html"), name="api-docs"),
 ]

@@ -14,6 +14,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from invoicing.core import events
 from invoicing.core.errors import InvalidInput
 from invoicing.core.money import ZERO, format_money, quantize_money
 from invoicing.documents.lookups import check_date
@@ -21,6 +22,7 @@ from invoicing.documents.policies import InvoicePolicy
 from workspaces.authorization import requires
 from workspaces.services import activity_record
 
+from . import events as invoice_events
 from .balance import invoice_status
 from .credit import credit_balance_change, in_workspace_currency
 from .models import (
@@ -149,6 +151,11 @@ def payment_record(*, invoice: Invoice, actor: Any, amount: Decimal,
                     data={"payment_id": payment.pk, "amount": str(amount),
                           "withheld": str(withheld_amount)})
     record_effects(invoice)
+    known = events.wanted(invoice.workspace_id, "payment.created", "invoice.paid")
+    events.emit("payment.created", workspace_id=invoice.workspace_id, known=known,
+                render=lambda: invoice_events.payment_object(payment))
+    if invoice.status == InvoiceStatus.PAID:
+        invoice_events.emit_now("invoice.paid", invoice, known)
     return payment
 
 
@@ -193,6 +200,8 @@ def payment_delete(*, payment: Payment, actor: Any) -> Invoice:
                     description=_("Payment of %(amount)s deleted")
                     % {"amount": format_money(settled, invoice.currency.symbol)},
                     data={"payment_id": payment.pk, "amount": str(payment.amount)})
+    events.emit("payment.deleted", workspace_id=invoice.workspace_id,
+                render=lambda: invoice_events.payment_object(payment))
     payment.delete()
     record_effects(invoice)
     return invoice

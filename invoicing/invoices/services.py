@@ -2,10 +2,9 @@
 and nothing else; each checks its actor against the role table (`requires`) and the invoice's
 state against its policy (`documents.policies.InvoicePolicy`).
 
-Each service runs in one transaction and locks in one order everywhere: the invoice row,
-then the contact, then the series. Issuing writes the invoice, its lines, its activity and
-its side effects (outbox) first and takes the number last: the series' counter row is locked
-from that statement until the commit, and nothing after it reads, calls Redis or the network.
+Each service runs in one transaction and locks in one order everywhere: invoice, contact,
+series. Issuing writes the invoice, lines, activity and side effects (outbox) first and takes
+the number last: the counter row stays locked until the commit, so nothing after it reads.
 """
 
 from __future__ import annotations
@@ -44,6 +43,7 @@ from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record, exchange_rate_on
 
+from . import events as invoice_events
 from .balance import invoice_status, status_for
 from .models import CancellationReason, Invoice, InvoiceLine, InvoiceStatus, Salesman
 
@@ -216,7 +216,9 @@ def invoice_create(
                         description=_("Draft created"),
                         data={"total": str(invoice.total_amount)})
     else:
+        wanted = invoice_events.issue_wanted(invoice)  # reads come before the number
         _take_number(invoice, actor=actor, description_data={"total": str(invoice.total_amount)})
+        invoice_events.issued(invoice, wanted)
     return invoice
 
 
@@ -237,7 +239,9 @@ def invoice_issue(*, invoice: Invoice, actor: Any) -> Invoice:
     _prepare_issue(invoice, moves_stock=moves_stock)
     invoice.save()
     record_effects(invoice, stock=moves_stock)
+    wanted = invoice_events.issue_wanted(invoice, lines)  # reads come before the number
     _take_number(invoice, actor=actor)
+    invoice_events.issued(invoice, wanted)
     return invoice
 
 
@@ -286,6 +290,7 @@ def invoice_update(*, invoice: Invoice, actor: Any, **changes: Any) -> Invoice:
     invoice = lock_invoice(invoice)
     workspace = invoice.workspace
     policy = InvoicePolicy(invoice, actor)
+    watch = invoice_events.UpdateWatch(invoice)
     issued = invoice.status != InvoiceStatus.DRAFT
     if issued:
         if "items" in changes and "items" not in policy.editable_fields \
@@ -336,6 +341,7 @@ def invoice_update(*, invoice: Invoice, actor: Any, **changes: Any) -> Invoice:
                     description=_("Lines changed") if lines_changed else _("Details changed"),
                     data={"fields": sorted(changes)})
     record_effects(invoice)
+    watch.done()
     return invoice
 
 
@@ -383,4 +389,5 @@ def invoice_cancel(*, invoice: Invoice, actor: Any, reason_code: str,
                     % {"code": reason_code, "reason": invoice.cancel_reason},
                     data={"reason_code": reason_code})
     record_effects(invoice, stock=moves_stock)
+    invoice_events.emit_now("invoice.cancelled", invoice)
     return invoice

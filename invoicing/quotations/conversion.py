@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from invoicing.core import events
 from invoicing.invoices import services as invoice_services
 from invoicing.invoices.models import Invoice
 from workspaces.authorization import requires
@@ -51,6 +52,8 @@ def quotation_convert(
     if quotation.status not in CONVERTIBLE_STATUSES:
         raise _refuse(quotation, _("Cannot convert"))
     _refuse_lapsed(quotation, timezone.localdate())
+    # The event is rendered before the invoice takes its number (nothing is read after it).
+    converted = _converted_event(quotation)
 
     invoice = invoice_services.invoice_create(
         workspace=quotation.workspace, actor=actor, contact_id=quotation.contact_id,
@@ -80,4 +83,24 @@ def quotation_convert(
                     target=invoice,
                     description=_("Created from quotation %(quotation)s")
                     % {"quotation": quotation.document_number}, data=data)
+    if converted is not None:
+        events.record("quotation.converted", workspace_id=quotation.workspace_id,
+                      data=converted | _converted_fields(quotation, invoice))
     return invoice
+
+
+def _converted_event(quotation: Quotation) -> dict | None:
+    """`quotation.converted`'s object as it stands before the conversion, if it is wanted."""
+    if not events.wanted(quotation.workspace_id, "quotation.converted"):
+        return None
+    from .serializers import quotation_data
+
+    return {"object": "quotation", **quotation_data(quotation)}
+
+
+def _converted_fields(quotation: Quotation, invoice: Invoice) -> dict:
+    from invoicing.documents.serializers import timestamp
+
+    return {"status": quotation.status, "invoice_id": invoice.pk,
+            "invoice_number": invoice.document_number,
+            "updated_at": timestamp(quotation.updated_at)}

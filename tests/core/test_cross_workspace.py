@@ -101,7 +101,12 @@ def test_foreign_objects_do_not_exist(basename, workspace, api, other_api):
         return
 
     for name, methods in routes:
-        url = reverse(f"api:{name}", kwargs={"pk": obj.pk})
+        # Routes with a second id (`/webhooks/{id}/deliveries/{delivery_id}/retry`) take it
+        # from the maker's `route_kwargs`.
+        extra = {key: value for key, value in getattr(obj, "route_kwargs", {}).items()
+                 if f"(?P<{key}>" in next(p.pattern.regex.pattern for p in router.urls
+                                          if p.name == name)}
+        url = reverse(f"api:{name}", kwargs={"pk": obj.pk, **extra})
         for method in methods:
             response = getattr(other_api, method)(url, {}, format="json")
             assert response.status_code == 404, (method, url, response.status_code,

@@ -216,6 +216,26 @@ def walk_document_writes(walk: Walk, seed) -> None:
     walk("DELETE", "/quotations/{id}/", 204, id=spare["id"])
 
 
+def walk_webhooks(walk: Walk, seed) -> None:
+    from invoicing.core import outbox
+
+    hook = walk("POST", "/webhooks/", 201, body={
+        "url": "https://erp.example.invalid/hooks", "events": ["invoice.issued"],
+        "description": "ERP"})
+    walk("GET", "/webhooks/", query={"per_page": 1})
+    walk("GET", "/webhooks/{id}/", id=hook["id"])
+    walk("POST", "/invoices/", 201, body=invoice_body(seed))
+    outbox.drain(topics={"webhooks.fan_out", "webhooks.deliver"})  # the attempt fails: no DNS
+    log = walk("GET", "/webhooks/{id}/deliveries/", id=hook["id"])
+    assert log["results"][0]["attempts"][0]["error"]
+    walk("POST", "/webhooks/{id}/deliveries/{delivery_id}/retry/", 202, id=hook["id"],
+         delivery_id=log["results"][0]["id"])
+    walk("PATCH", "/webhooks/{id}/", id=hook["id"], body={"events": ["invoice.paid"]})
+    walk("PUT", "/webhooks/{id}/", id=hook["id"], body={
+        "url": "https://erp.example.invalid/v2", "events": ["invoice.paid"]})
+    walk("DELETE", "/webhooks/{id}/", 204, id=hook["id"])
+
+
 def walk_ecf(walk: Walk, seed) -> None:
     from tests.ecf.certs import PASSWORD, p12_for
 
@@ -253,6 +273,7 @@ def test_every_operation_is_walked(seed):
     walk_reads(walk, seed)
     walk_catalog_writes(walk, seed)
     walk_document_writes(walk, seed)
+    walk_webhooks(walk, seed)
     walk_ecf(walk, seed)
     walk_notes(walk, seed)
     from tests.outreach.conformance import walk_outreach
