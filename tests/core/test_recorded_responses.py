@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.factories import SalesmanFactory
+from tests.factories import ContactFactory, ProductFactory, SalesmanFactory
 from tests.invoices.helpers import customer, fiscal_subtype, plain_subtype, product, tax
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,17 @@ pytestmark = pytest.mark.django_db
 RECORDING = Path(__file__).parent / "data" / "recorded_responses.json"
 
 # Keys the API answers with today that the recording predates: (resource kind, key).
-ADDED_SINCE: set[tuple[str, str]] = set()
+ADDED_SINCE: set[tuple[str, str]] = {
+    # Credit and debit notes (issue 12): what notes took off or added to an invoice.
+    ("invoice", "credit_notes"), ("invoice", "credited_amount"),
+    ("invoice", "debit_notes"), ("invoice", "debited_amount"),
+    ("contact", "credit_balance"),
+    # Withholdings on payments (issue 12).
+    ("payment", "withholdings"), ("invoice", "payments.withholdings"),
+}
+# Default series a workspace gets since the recording (B03, debit notes: issue 12); they are
+# left out of the series list before ids are numbered, so the others keep their numbers.
+SERIES_ADDED_SINCE = {"B03"}
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 _ID_KEYS = re.compile(r"(^id$|_id$|_ids$)")
@@ -48,6 +58,8 @@ def scenario(api, workspace) -> list[tuple[str, str, object]]:
         answers.append((label, kind, payload))
         return payload
 
+    for factory in (ContactFactory, ProductFactory, SalesmanFactory):
+        factory.reset_sequence(0)  # generated names and SKUs as in the recording's process
     today = timezone.localdate()
     buyer = customer(workspace, name="Constructora Bisonó SRL", tax_id="131246796",
                      tax_id_type="rnc", email="compras@bisono.do")
@@ -104,6 +116,11 @@ def scenario(api, workspace) -> list[tuple[str, str, object]]:
                            ("taxes", "tax"), ("document-subtypes", "document-subtype"),
                            ("currencies", "currency"), ("salesmen", "salesman")):
         listing = call(f"list {resource}", f"page:{kind}", "get", f"/api/v1/{resource}")
+        if resource == "document-subtypes":
+            kept = [row for row in listing["results"]
+                    if row["ncf_type"] not in SERIES_ADDED_SINCE]
+            listing["count"] -= len(listing["results"]) - len(kept)
+            listing["results"][:] = kept
         for row in listing["results"][:3]:
             call(f"read {resource}", kind, "get", f"/api/v1/{resource}/{row['id']}")
     call("filtered", "page:invoice", "get",
@@ -112,27 +129,39 @@ def scenario(api, workspace) -> list[tuple[str, str, object]]:
 
 
 class Normaliser:
-    """Ids become `#n` in order of first appearance, timestamps `<time>`, dates relative to
-    today, secrets and links `<…>`: what differs between two runs of the same calls."""
+    """Ids become `kind#n` in order of first appearance within their kind (so a row added to
+    one table renumbers nothing else), timestamps `<time>`, dates relative to today, links
+    `<n>`: what differs between two runs of the same calls."""
+
+    PLURALS = {"salesmen": "salesman", "currencies": "currency", "taxes": "tax"}
 
     def __init__(self):
-        self.ids: dict[object, str] = {}
+        self.ids: dict[tuple[str, int], str] = {}
         self.today = timezone.localdate()
 
-    def _id(self, value):
+    @classmethod
+    def kind_of(cls, name: str) -> str:
+        name = name.replace("-", "_").removesuffix("_ids").removesuffix("_id")
+        return cls.PLURALS.get(name, name.removesuffix("s"))
+
+    def _id(self, kind: str, value):
         if value is None:
             return None
-        return self.ids.setdefault(value, f"#{len(self.ids) + 1}")
+        number = sum(1 for known_kind, _ in self.ids if known_kind == kind) + 1
+        return self.ids.setdefault((kind, value), f"{kind}#{number}")
 
-    def value(self, key: str, value):
+    def value(self, key: str, value, kind: str):
         if isinstance(value, dict):
-            return {k: self.value(k, v) for k, v in value.items()}
+            inner = kind if key in ("", "results") else self.kind_of(key)
+            return {k: self.value(k, v, inner) for k, v in value.items()}
         if isinstance(value, list):
             if _ID_KEYS.search(key) and all(isinstance(v, int) for v in value):
-                return [self._id(v) for v in value]
-            return [self.value(key, v) for v in value]
+                return [self._id(self.kind_of(key), v) for v in value]
+            inner = kind if key == "results" else self.kind_of(key)
+            return [self.value("", v, inner) if isinstance(v, dict) else self.value(key, v, inner)
+                    for v in value]
         if _ID_KEYS.search(key) and isinstance(value, int):
-            return self._id(value)
+            return self._id(kind if key == "id" else self.kind_of(key), value)
         if isinstance(value, str):
             if _TIMESTAMP.match(value):
                 return "<time>"
@@ -147,18 +176,30 @@ class Normaliser:
 
 def normalised(answers) -> list[dict]:
     normaliser = Normaliser()
-    return [{"label": label, "kind": kind, "answer": normaliser.value("", payload)}
+    return [{"label": label, "kind": kind,
+             "answer": normaliser.value("", payload,
+                                        Normaliser.kind_of(kind.removeprefix("page:")))}
             for label, kind, payload in answers]
 
 
 def without_added(kind: str, payload):
-    """The answer minus the keys added since the recording, at every depth of that kind."""
+    """The answer minus the keys added since the recording (dotted paths reach into lists
+    of objects: `payments.withholdings`)."""
     base = kind.removeprefix("page:")
-    if isinstance(payload, dict):
-        if kind.startswith("page:") and "results" in payload:
-            return {**payload, "results": [without_added(base, r) for r in payload["results"]]}
-        return {k: v for k, v in payload.items() if (base, k) not in ADDED_SINCE}
-    return payload
+    if kind.startswith("page:") and isinstance(payload, dict) and "results" in payload:
+        return {**payload, "results": [without_added(base, r) for r in payload["results"]]}
+    paths = [path.split(".") for added_kind, path in ADDED_SINCE if added_kind == base]
+    return _strip(payload, paths)
+
+
+def _strip(payload, paths):
+    if isinstance(payload, list):
+        return [_strip(item, paths) for item in payload]
+    if not isinstance(payload, dict):
+        return payload
+    drop = {path[0] for path in paths if len(path) == 1}
+    return {key: _strip(value, [path[1:] for path in paths if len(path) > 1 and path[0] == key])
+            for key, value in payload.items() if key not in drop}
 
 
 def test_every_answer_equals_the_recorded_one(api, workspace):
@@ -170,5 +211,13 @@ def test_every_answer_equals_the_recorded_one(api, workspace):
         pytest.skip("recorded")
     recorded = json.loads(RECORDING.read_text(encoding="utf-8"))
     assert [a["label"] for a in current] == [r["label"] for r in recorded]
-    for now, then in zip(current, recorded, strict=True):
-        assert without_added(now["kind"], now["answer"]) == then["answer"], now["label"]
+    differences = [(now["label"], now["kind"], sorted(_keys(now["answer"]) ^ _keys(then["answer"])))
+                   for now, then in zip(current, recorded, strict=True)
+                   if without_added(now["kind"], now["answer"]) != then["answer"]]
+    assert not differences, "\n".join(map(str, differences))
+
+
+def _keys(payload) -> set[str]:
+    if isinstance(payload, dict) and "results" in payload:
+        payload = payload["results"][0] if payload["results"] else {}
+    return set(payload) if isinstance(payload, dict) else set()
