@@ -8,7 +8,7 @@ from invoicing.core.admin import WorkspaceScopedAdmin
 from invoicing.core.errors import DomainError
 
 from . import payments, salesmen, services
-from .models import Invoice, InvoiceLine, Payment, Salesman
+from .models import Invoice, InvoiceLine, Payment, Refund, Salesman, Withholding
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -139,3 +139,41 @@ class InvoiceLineAdmin(WorkspaceScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         # Only as part of deleting their draft invoice (the admin checks each line).
         return obj is not None and obj.invoice.status == "draft"
+
+
+@admin.register(Withholding)
+class WithholdingAdmin(WorkspaceScopedAdmin):
+    """What buyers withheld on payments: recorded with the payment, never edited."""
+
+    list_display = ["payment", "kind", "rate", "amount", "workspace"]
+    list_filter = ["kind"]
+    list_select_related = ("workspace", "payment")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Withholding._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(WorkspaceScopedAdmin):
+    """Customer credit paid back (recorded through `credit.refund_record`)."""
+
+    list_display = ["contact", "date", "amount", "method", "reference", "workspace"]
+    list_filter = ["method"]
+    search_fields = ["contact__name", "reference"]
+    date_hierarchy = "date"
+    list_select_related = ("workspace", "contact")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Refund._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

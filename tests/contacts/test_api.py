@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/contacts"
 FIELDS = {"id", "name", "kind", "tax_id_type", "tax_id", "email", "phone", "address",
-          "payment_terms_days", "notes", "is_active"}
+          "payment_terms_days", "notes", "is_active", "credit_balance"}
 
 
 def error_fields(response, status=400):

@@ -241,13 +241,13 @@ class TestDashboardPanel:
         html = logged_in_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert 'data-testid="fiscal-panel"' in html
         assert html.count('data-code="ncf_range_missing"') == 1
-        assert "B01, B02, B04, B14, B15" in html
+        assert "B01, B02, B03, B04, B14, B15" in html
 
     def test_expiring_ranges_are_shown(self, logged_in_client, workspace):
         DocumentSubtype.objects.filter(workspace=workspace, ncf_type__isnull=False).update(
             range_start=1, range_end=500, valid_until=today() + datetime.timedelta(days=5))
         html = logged_in_client.get("/").content.decode()
-        assert html.count('data-code="ncf_range_expiring"') == 5
+        assert html.count('data-code="ncf_range_expiring"') == 6
 
     def test_no_panel_when_all_is_well(self, logged_in_client, workspace):
         DocumentSubtype.objects.filter(workspace=workspace, ncf_type__isnull=False).update(

@@ -56,8 +56,8 @@ def test_defaults(workspace):
                      "Exento": ("exempt", Decimal("0.00")),
                      "Propina legal 10%": ("tip", Decimal("10.00"))}
     subtypes = DocumentSubtype.objects.filter(workspace=workspace)
-    assert sorted(s.ncf_type for s in subtypes if s.ncf_type) == ["B01", "B02", "B04", "B14",
-                                                                 "B15"]
+    assert sorted(s.ncf_type for s in subtypes if s.ncf_type) == ["B01", "B02", "B03", "B04",
+                                                                 "B14", "B15"]
     assert all(s.range_end is None for s in subtypes if s.ncf_type)
     assert sorted(s.prefix for s in subtypes if not s.ncf_type) == ["COT-", "INV-"]
     assert Activity.objects.filter(workspace=workspace, verb="created").exists()
