@@ -5,6 +5,9 @@ endpoint of the workspace wants the event."""
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
+
 from invoicing.core import events
 
 from . import read, selectors
@@ -20,9 +23,25 @@ def invoice_now(invoice: Invoice) -> dict:
     return invoice_object(selectors.invoice_data_by_id(invoice.workspace_id, invoice.pk))
 
 
+_FROM_QUOTATION: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "invoice_from_quotation", default=None)
+
+
+@contextmanager
+def from_quotation(quotation_id: int):
+    """An invoice created inside is the conversion of this quotation (its `quotation_id`)."""
+    token = _FROM_QUOTATION.set(quotation_id)
+    try:
+        yield
+    finally:
+        _FROM_QUOTATION.reset(token)
+
+
 def invoice_written(invoice: Invoice) -> dict:
     """From what the service holds in memory (`written_lines`, `written_salesmen`): for the
     numbering lock window, where nothing may be read."""
+    if getattr(invoice, "written_quotation_id", None) is None:
+        invoice.written_quotation_id = _FROM_QUOTATION.get()
     return invoice_object(read.render([read.written_row(invoice)])[0])
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core import events
+from invoicing.invoices import events as invoice_events
 from invoicing.invoices import services as invoice_services
 from invoicing.invoices.models import Invoice
 from workspaces.authorization import requires
@@ -55,13 +56,14 @@ def quotation_convert(
     # The event is rendered before the invoice takes its number (nothing is read after it).
     converted = _converted_event(quotation)
 
-    invoice = invoice_services.invoice_create(
-        workspace=quotation.workspace, actor=actor, contact_id=quotation.contact_id,
-        document_subtype_id=document_subtype_id, items=_invoice_items(quotation),
-        issue_date=issue_date, due_date=due_date, payment_term=quotation.payment_term,
-        notes=quotation.notes, currency_id=quotation.currency_id,
-        salesman_ids=list(quotation.salesmen.values_list("pk", flat=True)),
-    )
+    with invoice_events.from_quotation(quotation.pk):
+        invoice = invoice_services.invoice_create(
+            workspace=quotation.workspace, actor=actor, contact_id=quotation.contact_id,
+            document_subtype_id=document_subtype_id, items=_invoice_items(quotation),
+            issue_date=issue_date, due_date=due_date, payment_term=quotation.payment_term,
+            notes=quotation.notes, currency_id=quotation.currency_id,
+            salesman_ids=list(quotation.salesmen.values_list("pk", flat=True)),
+        )
     previous = quotation.status
     invoice.written_quotation_id = quotation.pk  # for the answer rendered from memory
     quotation.invoice = invoice

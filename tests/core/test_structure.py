@@ -12,7 +12,7 @@ PROJECT_PACKAGES = ("invoicing", "workspaces", "accounts")
 ABOVE_CORE = ("workspaces", "accounts", "invoicing.contacts", "invoicing.products",
               "invoicing.fiscal", "invoicing.documents", "invoicing.invoices",
               "invoicing.notes", "invoicing.quotations", "invoicing.ecf",
-              "invoicing.reports", "invoicing.integrations")
+              "invoicing.reports", "invoicing.integrations", "invoicing.webhooks")
 
 
 def _modules() -> dict[str, Path]:

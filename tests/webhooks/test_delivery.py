@@ -82,6 +82,10 @@ def test_each_event_arrives_signed_and_verifiable(workspace, receiver, owner):
     assert converted["object"] == "quotation" and converted["status"] == "invoiced"
     assert converted["invoice_id"] and converted["invoice_number"].startswith("INV-")
     issued = {data["document_number"] for data in by_type["invoice.issued"]}
+    from_quotation = next(d for d in by_type["invoice.issued"]
+                          if d["id"] == converted["invoice_id"])
+    assert from_quotation["quotation_id"] == quotation.pk  # as the API answers it
+    assert [d["quotation_id"] for d in by_type["invoice.issued"]].count(None) == 3
     assert draft.document_number in issued and invoice.document_number in issued
     # The body is the object as the API answered it when the event happened.
     assert by_type["invoice.issued"][0]["status"] == "pending_payment"

@@ -16,7 +16,10 @@ from tests.invoices.helpers import make_invoice
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_worker_delivers_and_retries_through_the_broker(workspace, worker):  # noqa: F811
+def test_a_worker_delivers_and_retries_through_the_broker(workspace, worker,  # noqa: F811
+                                                           settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE = True  # the receiver runs on loopback
+    settings.WEBHOOKS_RETRY_DELAYS = [0.3, 0.6, 1.2]
     with WebhookReceiver([503, 500, 204]) as receiver:
         endpoint = services.webhook_create(workspace=workspace, actor=None, url=receiver.url,
                                            events=["invoice.issued"])
