@@ -108,7 +108,7 @@ def test_run_prints_the_login_once_the_server_answers_and_refuses_a_busy_port(
             if not line:
                 break
             seen.append(line.rstrip())
-            if "demo@example.com / demo" in line:
+            if line.strip().startswith("Log in as"):
                 break
         banner = next((line for line in seen if "is running at" in line), None)
         assert banner is not None, "\n".join(seen)
