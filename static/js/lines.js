@@ -84,13 +84,18 @@
     // the user on its quantity.
     document.body.addEventListener("htmx:afterSettle", function (event) {
       const wanted = body.dataset.focusNext;
-      if (wanted) {
+      // (The totals box may settle first, before the new row is there: wait for the row.)
+      const added = wanted && document.getElementById(wanted);
+      if (added) {
         delete body.dataset.focusNext;
-        focusRow(document.getElementById(wanted), "select, input");
+        focusRow(added, "select, input");
         return;
       }
-      const row = event.target && event.target.closest && event.target.closest(".line-row");
-      if (row && row.parentElement === body) focusRow(row, "input[name$=-quantity]");
+      // Only a row swapped whole (its product changed): the totals' out-of-band line
+      // amounts settle inside rows too, and must never pull the focus from the field typed in.
+      const row = event.target;
+      if (row && row.classList && row.classList.contains("line-row") && row.parentElement === body)
+        focusRow(row, "input[name$=-quantity]");
     });
     body.addEventListener("click", function (event) {
       const button = event.target.closest(".remove-line");
