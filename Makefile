@@ -9,23 +9,41 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/invoicing
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: install run serve test lint format worker beat bench messages clean
+.PHONY: install install-runtime setup run serve test lint format worker beat bench messages clean
+
+# `make run` needs only the runtime lock (what the app imports); `make test` and the other
+# developer targets install the dev lock (the runtime pins plus the test tools) on top.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+PORT ?= 8000
+# pip's -qq keeps errors and hides the notices of a machine's own index configuration.
+PIP_INSTALL := $(PY) -m pip install -qq --disable-pip-version-check --require-hashes
 
 install: $(STAMP)
 
 $(STAMP): requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(PIP_INSTALL) -r requirements-dev.lock
 	@touch $(STAMP)
 
-run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@echo ""
-	@echo "  Invoicing is running at http://127.0.0.1:8000"
-	@echo "  Log in as demo@example.com / demo    API docs: http://127.0.0.1:8000/api/docs/"
-	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:8000
+install-runtime: $(RUNTIME_STAMP)
+
+# A dev install newer than the runtime lock already holds every runtime pin.
+$(RUNTIME_STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if [ ! -f $(STAMP) ] || [ requirements.lock -nt $(STAMP) ]; then \
+	  echo "Installing the app's packages into $(VENV) (requirements.lock)…"; \
+	  $(PIP_INSTALL) -r requirements.lock; fi
+	@touch $(RUNTIME_STAMP)
+
+# The set-up part of `make run`: install, migrate, seed, quietly. Safe to run again.
+setup: install-runtime
+	@echo "Preparing the database and the demo workspace…"
+	@LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(PY) manage.py migrate --noinput -v 0
+	@LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(PY) manage.py seed_demo
+
+# Serves on PORT (default 8000); the login banner prints once the server answers.
+run: setup
+	@LOG_LEVEL=$${LOG_LEVEL:-WARNING} PORT=$(PORT) PY=$(PY) scripts/serve.sh
 
 test: install
 	@scripts/services.sh

@@ -81,6 +81,26 @@ def exchange_rate_on(*, currency: Currency, on: datetime.date) -> Decimal:
     return rate if rate is not None else currency.exchange_rate
 
 
+def exchange_rate_known(currency: Currency) -> bool:
+    """Whether anyone has said what the currency is worth: the default currency, one with a
+    rate in its history, or one whose current rate is not the placeholder 1 it starts with.
+    A new workspace's USD has none, so an invoice in USD cannot silently go out at 1:1."""
+    return (currency.is_default or currency.exchange_rate != ONE
+            or ExchangeRate.objects.filter(currency=currency).exists())
+
+
+def exchange_rate_for_issue(*, currency: Currency, on: datetime.date,
+                            field: str = "currency_id") -> Decimal:
+    """The rate an issued document takes (`exchange_rate_on`), refused while no rate has
+    been entered for the currency."""
+    if not exchange_rate_known(currency):
+        raise InvalidInput(
+            _("No exchange rate entered for %(code)s yet: enter the rate in force (Settings → "
+              "Currencies → %(code)s) before issuing in %(code)s.") % {"code": currency.code},
+            field=field)
+    return exchange_rate_on(currency=currency, on=on)
+
+
 def _rate(value: Any, field: str) -> Decimal:
     try:
         rate = quantize_rate(value if isinstance(value, Decimal) else Decimal(str(value)))

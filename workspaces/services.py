@@ -24,6 +24,8 @@ from .currency_services import (  # noqa: F401
     currency_delete,
     currency_make_default,
     currency_update,
+    exchange_rate_for_issue,
+    exchange_rate_known,
     exchange_rate_on,
     exchange_rate_set,
 )

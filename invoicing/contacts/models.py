@@ -47,6 +47,9 @@ class Contact(WorkspaceScopedModel):
     # Written only by `invoices.credit` under this row's lock; never negative.
     credit_balance = models.DecimalField(_("credit balance"), max_digits=14, decimal_places=2,
                                          default=Decimal("0.00"), editable=False)
+    # Name, email and tax id folded by core.text.search_key, kept by save(): the search
+    # ignores accents and case the same way on PostgreSQL and SQLite.
+    search_text = models.CharField(max_length=400, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,12 +63,21 @@ class Contact(WorkspaceScopedModel):
             models.Index(fields=["workspace", "name", "id"], name="contact_ws_name"),
             models.Index(fields=["workspace", "tax_id"], name="contact_ws_taxid"),
             models.Index(fields=["workspace", "kind"], name="contact_ws_kind"),
+            models.Index(fields=["workspace", "search_text"], name="contact_ws_search"),
         ]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        from invoicing.core.text import search_key
+
+        self.search_text = search_key(self.name, self.email, self.tax_id)[:400]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def tax_id_display(self) -> str:

@@ -9,11 +9,14 @@ from .registry import registry_tax_id
 
 
 def contact_search(queryset: QuerySet[Contact], q: str) -> QuerySet[Contact]:
-    """Name contains `q`, or the tax id contains its digits (`1-31-24` finds 131246796)."""
+    """Name or email contains `q` whatever its accents and case ("perez" finds "Pérez"),
+    or the tax id contains its digits (`1-31-24` finds 131246796)."""
+    from invoicing.core.text import search_key
+
     q = (q or "").strip()
     if not q:
         return queryset
-    condition = Q(name__icontains=q) | Q(email__iexact=q)
+    condition = Q(search_text__contains=search_key(q)) | Q(email__iexact=q)
     digits = "".join(ch for ch in q if ch.isdigit())
     if digits and all(ch.isdigit() or ch in " -" for ch in q):
         condition |= Q(tax_id__contains=digits)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,17 +48,57 @@ class SubtypeForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
-class RangeForm(forms.Form):
-    """Entering the range DGII authorised for a fiscal series."""
+class NcfOrSequenceField(forms.CharField):
+    """A number of a fiscal series, typed as the sequence (`101`) or as the NCF printed on
+    DGII's authorisation (`B0100000101`, dashes and spaces allowed): the sequence comes out.
+    The form sets `ncf_type` and `digits` (the series' sequence length)."""
 
-    range_start = forms.IntegerField(label=_("From"), min_value=1)
-    range_end = forms.IntegerField(label=_("To"), min_value=1)
+    ncf_type: str | None = None
+    digits: int | None = None
+
+    def to_python(self, value):
+        from .validation import normalise_ncf
+
+        raw = normalise_ncf(super().to_python(value))
+        if not raw:
+            return None
+        if raw.isdigit():
+            number = int(raw)
+        elif (self.ncf_type and raw.startswith(self.ncf_type)
+              and raw[len(self.ncf_type):].isdigit()
+              and (self.digits is None or len(raw) == len(self.ncf_type) + self.digits)):
+            number = int(raw[len(self.ncf_type):])
+        else:
+            raise forms.ValidationError(
+                _("%(value)s is neither a sequence number nor an NCF of %(type)s "
+                  "(like %(example)s).")
+                % {"value": value, "type": self.ncf_type or "—",
+                   "example": f"{self.ncf_type}{1:0{self.digits or 8}d}"}, code="invalid")
+        if number < 1:
+            raise forms.ValidationError(MinValueValidator.message, code="min_value",
+                                        params={"limit_value": 1})
+        return number
+
+
+class RangeForm(forms.Form):
+    """Entering the range DGII authorised for a fiscal series, by sequence numbers or by
+    the first and last NCF as DGII's authorisation prints them."""
+
+    range_start = NcfOrSequenceField(label=_("From"))
+    range_end = NcfOrSequenceField(label=_("To"))
     valid_until = forms.DateField(label=_("Válido hasta"), widget=DATE_WIDGET,
                                   help_text=_("DGII ranges are valid until 31 December of the "
                                               "year after they are authorised."))
-    next_number = forms.IntegerField(label=_("Next number"), min_value=1, required=False,
+    next_number = NcfOrSequenceField(label=_("Next number"), required=False,
                                      help_text=_("Empty: the range's first number."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, subtype=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("range_start", "range_end", "next_number"):
+            field = self.fields[name]
+            field.ncf_type = getattr(subtype, "ncf_type", None)
+            field.digits = getattr(subtype, "sequence_digits", None)
+            field.widget.attrs.update({"inputmode": "text", "autocomplete": "off",
+                                       "placeholder": subtype.format_number(1)
+                                       if field.ncf_type else ""})
         self.fields["valid_until"].initial = default_valid_until(timezone.localdate())

@@ -87,7 +87,7 @@ def subtype_edit(request, pk):
 def subtype_range(request, pk):
     subtype = get_object_or_404(DocumentSubtype, pk=pk, workspace=request.workspace,
                                 ncf_type__isnull=False)
-    form = RangeForm(request.POST or None)
+    form = RangeForm(request.POST or None, subtype=subtype)
     if request.method == "POST" and form.is_valid():
         try:
             subtype = services.subtype_enter_range(subtype=subtype, actor=request.user,
@@ -102,7 +102,7 @@ def subtype_range(request, pk):
                                 "last": subtype.format_number(subtype.range_end)})
             return redirect("fiscal:subtype_list")
     return render(request, "fiscal/subtype_range.html", {
-        "form": form, "subtype": subtype,
+        "form": form, "subtype": subtype, "example_ncf": subtype.format_number(101),
         "warnings": subtype_warnings(subtype, timezone.localdate()),
     })
 

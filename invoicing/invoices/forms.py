@@ -3,13 +3,17 @@ list filter. They only parse; the services decide."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.contacts.models import Contact
 from invoicing.contacts.selectors import inactive_taxpayers
 from invoicing.documents.forms import DATE_INPUT, DocumentHeaderForm, preferred_series
+from workspaces.models import ExchangeRate
 
 from .models import CancellationReason, PaymentMethod, Salesman
 
@@ -29,6 +33,13 @@ class BuyerSelect(forms.Select):
             if status:
                 option["attrs"]["data-registry-status"] = status
         return option
+
+
+def _currency_label(currency) -> str:
+    if currency.is_default or currency.has_rates or currency.exchange_rate != Decimal("1"):
+        return str(currency)
+    return _("%(code)s (no exchange rate yet: enter it in Settings before issuing)") % {
+        "code": currency.code}
 
 
 class InvoiceHeaderForm(DocumentHeaderForm):
@@ -52,6 +63,11 @@ class InvoiceHeaderForm(DocumentHeaderForm):
             has_id = bool(contact) and Contact.objects.filter(
                 pk=contact, tax_id_type__in=("rnc", "cedula")).exclude(tax_id="").exists()
             series.initial = preferred["with_id"] if has_id else preferred["without_id"]
+        # A currency nobody has entered a rate for says so before the user tries to issue.
+        currency = self.fields["currency"]
+        currency.queryset = currency.queryset.annotate(has_rates=Exists(
+            ExchangeRate.objects.filter(currency=OuterRef("pk"))))
+        currency.label_from_instance = _currency_label
         buyers = BuyerSelect(choices=self.fields["contact"].choices)
         # DGII's registry says these taxpayers are not ACTIVO: the page warns before a
         # crédito fiscal to them.

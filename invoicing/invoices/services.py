@@ -41,7 +41,7 @@ from invoicing.fiscal.rules import (
 )
 from workspaces.authorization import requires
 from workspaces.models import Workspace
-from workspaces.services import activity_record, exchange_rate_on
+from workspaces.services import activity_record, exchange_rate_for_issue, exchange_rate_on
 
 from . import events as invoice_events
 from .balance import invoice_status, status_for
@@ -124,7 +124,8 @@ def _prepare_issue(invoice: Invoice, *, moves_stock: bool) -> None:
     if invoice.issue_date > timezone.localdate():
         raise InvalidInput(_("An issued document cannot be dated in the future."),
                            field="issue_date")
-    invoice.exchange_rate = exchange_rate_on(currency=invoice.currency, on=invoice.issue_date)
+    invoice.exchange_rate = exchange_rate_for_issue(currency=invoice.currency,
+                                                    on=invoice.issue_date)
     check_issuer_identity(workspace=invoice.workspace, ncf_type_code=subtype.ncf_type)
     check_buyer_identity(ncf_type_code=subtype.ncf_type, contact=invoice.contact,
                          total_in_dop=quantize_money(invoice.total_amount

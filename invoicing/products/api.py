@@ -1,7 +1,6 @@
 """Products `/api/v1/products` and the stock ledger `/api/v1/stock-movements` (API.md)."""
 
 import django_filters
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
@@ -11,6 +10,7 @@ from invoicing.core.api.viewsets import WorkspaceViewSet
 
 from . import services, stock
 from .models import MovementKind, Product, StockMovement
+from .selectors import product_search
 from .serializers import (
     ProductInputSerializer,
     ProductSerializer,
@@ -34,7 +34,7 @@ class ProductFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(sku__icontains=value))
+        return product_search(queryset, value)
 
 
 @extend_schema_view(

@@ -30,6 +30,8 @@ class Product(WorkspaceScopedModel):
     taxes = models.ManyToManyField("fiscal.Tax", blank=True, related_name="products",
                                    verbose_name=_("default taxes"))
     is_active = models.BooleanField(_("active"), default=True)
+    # SKU and name folded by core.text.search_key, kept by save() (see Contact.search_text).
+    search_text = models.CharField(max_length=300, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -38,12 +40,21 @@ class Product(WorkspaceScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "sku"], name="product_unique_sku"),
         ]
-        indexes = [models.Index(fields=["workspace", "name", "id"], name="product_ws_name")]
+        indexes = [models.Index(fields=["workspace", "name", "id"], name="product_ws_name"),
+                   models.Index(fields=["workspace", "search_text"], name="product_ws_search")]
         verbose_name = _("product")
         verbose_name_plural = _("products")
 
     def __str__(self) -> str:
         return f"{self.sku} – {self.name}"
+
+    def save(self, *args, **kwargs):
+        from invoicing.core.text import search_key
+
+        self.search_text = search_key(self.sku, self.name)[:300]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class MovementKind(models.TextChoices):

@@ -3,7 +3,6 @@ stock ledger and the form to record an adjustment or a purchase."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from workspaces.roles import READ, SELL
 from . import services, stock
 from .forms import ProductForm, ProductSearchForm, StockMovementForm
 from .models import Product, StockMovement
+from .selectors import product_search
 from .templatetags.stock import signed_qty
 
 PER_PAGE = 25
@@ -50,7 +50,7 @@ def product_list(request):
     if search.is_valid():
         q = search.cleaned_data["q"].strip()
         if q:
-            products = products.filter(Q(name__icontains=q) | Q(sku__icontains=q))
+            products = product_search(products, q)
         status, stock = search.cleaned_data["status"], search.cleaned_data["stock"]
     if status == "inactive":
         products = products.filter(is_active=False)

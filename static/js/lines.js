@@ -14,7 +14,50 @@
     if (target) target.focus();
   }
 
+  // Accents and case dropped, as the server's search does (invoicing/core/text.py).
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  // The product picker: a search box above each line's product list filters it as one
+  // types (SKU or name); Enter takes the first match, which refills the line from the
+  // server. Without JavaScript the plain list remains.
+  function attachPickers(root) {
+    root.querySelectorAll(".col-product select[name$=-product]").forEach(function (select) {
+      if (select.dataset.picker) return;
+      select.dataset.picker = "1";
+      const input = document.createElement("input");
+      input.type = "search";
+      input.id = select.id + "_search";
+      input.className = "product-search";
+      input.autocomplete = "off";
+      input.placeholder = select.dataset.searchPlaceholder || "";
+      input.setAttribute("aria-label", select.dataset.searchPlaceholder || "");
+      input.dataset.testid = "product-search";
+      select.insertAdjacentElement("beforebegin", input);
+      input.addEventListener("input", function () {
+        const query = fold(input.value.trim());
+        let first = null;
+        Array.from(select.options).forEach(function (option) {
+          if (!option.value) return;
+          const hit = !query || fold(option.textContent).includes(query);
+          option.hidden = !hit;
+          if (hit && !first) first = option;
+        });
+        input.pickerMatch = query ? first : null;
+        input.dataset.pickerOpen = input.pickerMatch ? "1" : "";
+      });
+      input.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter" || !input.pickerMatch) return;
+        event.preventDefault();
+        select.value = input.pickerMatch.value;
+        select.dispatchEvent(new Event("change", {bubbles: true}));
+      });
+    });
+  }
+
   function setup() {
+    attachPickers(document);
     const form = document.getElementById("document-form");
     const body = document.getElementById("lines");
     const total = document.querySelector("input[name=lines-TOTAL_FORMS]");
@@ -83,14 +126,20 @@
     // A new row takes the focus (its first field); a row refilled from its product keeps
     // the user on its quantity.
     document.body.addEventListener("htmx:afterSettle", function (event) {
+      attachPickers(body);
       const wanted = body.dataset.focusNext;
-      if (wanted) {
+      // (The totals box may settle first, before the new row is there: wait for the row.)
+      const added = wanted && document.getElementById(wanted);
+      if (added) {
         delete body.dataset.focusNext;
-        focusRow(document.getElementById(wanted), "select, input");
+        focusRow(added, "select, input");
         return;
       }
-      const row = event.target && event.target.closest && event.target.closest(".line-row");
-      if (row && row.parentElement === body) focusRow(row, "input[name$=-quantity]");
+      // Only a row swapped whole (its product changed): the totals' out-of-band line
+      // amounts settle inside rows too, and must never pull the focus from the field typed in.
+      const row = event.target;
+      if (row && row.classList && row.classList.contains("line-row") && row.parentElement === body)
+        focusRow(row, "input[name$=-quantity]");
     });
     body.addEventListener("click", function (event) {
       const button = event.target.closest(".remove-line");

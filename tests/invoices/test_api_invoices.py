@@ -570,6 +570,9 @@ def test_create_answers_exactly_what_a_read_answers(api, workspace):
     alba = SalesmanFactory(workspace=workspace, name="Alba")
     item = product(workspace, price="19.99", taxes=("ITBIS 16%",), tracks_inventory=True)
     usd = Currency.objects.get(workspace=workspace, code="USD")
+    from workspaces.services import exchange_rate_set
+
+    exchange_rate_set(currency=usd, actor=None, rate=Decimal("60.5000"))  # issuing needs one
     created = api.post(URL, body(workspace, currency_id=usd.pk, salesman_ids=[zeta.pk, alba.pk],
                                  items=[{"product_id": item.pk, "quantity": 1.5,
                                          "discount": 10, "discount_type": "percentage"},

@@ -19,6 +19,7 @@ from invoicing.invoices.models import Invoice, InvoiceStatus
 from tests.factories import ContactFactory, QuotationFactory, SalesmanFactory
 from tests.invoices.helpers import customer, fiscal_subtype, make_invoice, product, tax
 from workspaces.models import Currency
+from workspaces.services import exchange_rate_set
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/invoices"
@@ -142,6 +143,7 @@ def invoices(workspace, owner):
                             reason="Error en el RNC")
     made["cancelled"] = cancelled
     usd = Currency.objects.get(workspace=workspace, code="USD")
+    exchange_rate_set(currency=usd, actor=None, rate=Decimal("60.5000"))  # issuing needs one
     made["usd"] = make_invoice(workspace, currency_id=usd.pk, contact=customer(workspace))
     converted = make_invoice(workspace)
     QuotationFactory(workspace=workspace, invoice=converted, status="invoiced")

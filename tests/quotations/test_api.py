@@ -423,6 +423,9 @@ class TestConvert:
     def test_same_lines_contact_currency_salesmen_terms(self, api, workspace):
         sellers = [SalesmanFactory(workspace=workspace, name=n) for n in ("Ana", "Luis")]
         usd = Currency.objects.get(workspace=workspace, code="USD")
+        from workspaces.services import exchange_rate_set
+
+        exchange_rate_set(currency=usd, actor=None, rate=Decimal("60.5000"))  # to issue in USD
         sold = product(workspace, price="80.00", taxes=("ITBIS 18%",), name="Tóner")
         quotation = make_quotation(
             workspace, status="accepted", currency_id=usd.pk, payment_term="Neto 15",
