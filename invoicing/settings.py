@@ -358,6 +358,11 @@ SPECTACULAR_SETTINGS = {
         "QuotationStatusEnum": "invoicing.quotations.models.QuotationStatus",
         "DocumentTypeEnum": "invoicing.fiscal.models.DocumentType",
         "WebhookEventEnum": "invoicing.webhooks.models.EVENT_TYPES",
+        # Two apps each have a delivery status; each gets its own schema component.
+        "WebhookDeliveryStatusEnum": "invoicing.webhooks.models.DeliveryStatus",
+        "EmailDeliveryStatusEnum": "invoicing.outreach.models.DeliveryStatus",
+        "PaymentMethodEnum": "invoicing.invoices.models.PaymentMethod",
+        "WithholdingKindEnum": "invoicing.invoices.models.WithholdingKind",
     },
 }
 API_KEY_LAST_USED_RESOLUTION = timedelta(minutes=1)

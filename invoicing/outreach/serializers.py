@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from invoicing.documents.models import DiscountType
@@ -20,6 +21,7 @@ class SendInputSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
+@extend_schema_serializer(component_name="EmailDelivery")  # webhooks have a Delivery too
 class DeliverySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     purpose = serializers.ChoiceField(choices=DeliveryPurpose.choices)
