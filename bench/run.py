@@ -762,6 +762,9 @@ def _run(cfg: Config, media_root: str, workdir: Path) -> dict:
     results.update(extras.pdf_floor(renders, cfg.render_runs))
     results["lock_window"] = extras.lock_window(seed, bodies, runs=20 if cfg.tiny else 300)
     results["list_plan"] = extras.list_plan(seed)
+    from bench import reports as report_bench
+
+    results["reports"] = report_bench.reports_plan(seed, runs=2 if cfg.tiny else 5)
     gapless = gapless_check(seed)
     run_data = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

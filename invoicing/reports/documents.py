@@ -45,8 +45,8 @@ def _line_figures(source: Source, documents) -> dict[int, dict]:
     figures: dict[int, dict] = defaultdict(lambda: {
         "taxed": defaultdict(Decimal), "itbis": defaultdict(Decimal), "exempt": ZERO,
         "isc": ZERO, "tip": ZERO, "other": ZERO})
-    lines = source.line_model.objects.filter(**{f"{fk}__in": documents.values("id")}).values_list(
-        f"{fk}_id", "subtotal", "discount_amount", "taxes")
+    lines = (source.line_model.objects.filter(**{f"{fk}__in": documents.values("id")})
+             .values_list(f"{fk}_id", "subtotal", "discount_amount", "taxes").order_by())
     for document_id, subtotal, discount, taxes in lines.iterator(chunk_size=2000):
         entry, net = figures[document_id], subtotal - discount
         treated = False

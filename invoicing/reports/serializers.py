@@ -131,7 +131,7 @@ class FileTotalsSerializer(serializers.Serializer):
     other = money(help_text="Other forms, customer credit included (column 23).")
 
 
-class WarningSerializer(serializers.Serializer):
+class Dgii607WarningSerializer(serializers.Serializer):
     ncf = serializers.CharField()
     id = serializers.IntegerField()
     message = serializers.CharField()
@@ -142,4 +142,4 @@ class Summary607Serializer(serializers.Serializer):
     file = FileTotalsSerializer()
     consumo_summed = FileTotalsSerializer(help_text="B02/E32 under RD$250,000: summed, "
                                           "not listed.")
-    warnings = WarningSerializer(many=True)
+    warnings = Dgii607WarningSerializer(many=True)
