@@ -243,6 +243,7 @@ def invoice_issue(*, invoice: Invoice, actor: Any) -> Invoice:
         for index, line in enumerate(lines):
             check_fiscal_line_taxes(line.taxes, field=f"items.{index}.tax_ids")
     _prepare_issue(invoice, moves_stock=moves_stock)
+    invoice.ecf_lines = lines  # what the issuing hooks read, so nothing is read after the number
     invoice.save()
     record_effects(invoice, stock=moves_stock)
     _take_number(invoice, actor=actor)
