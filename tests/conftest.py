@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -48,7 +49,10 @@ def _own_cache_per_xdist_worker(worker_id):
         return
     base, _, _db = str(location).rpartition("/")
     number = 10 + int(worker_id.removeprefix("gw"))
-    caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{number}"}}
+    # The machine's Redis may be shared by other test runs: a prefix of this run's own keeps
+    # their keys (e.g. a DGII token cached for workspace 1) apart.
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{number}",
+                          "KEY_PREFIX": f"t{os.getpid()}"}}
     with override_settings(CACHES=caches):
         yield
 

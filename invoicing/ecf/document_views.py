@@ -1,0 +1,40 @@
+"""The e-CF actions on the document pages: download the signed XML, "reintentar envío"."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from invoicing.core.pages import run_action
+from workspaces.decorators import workspace_required
+from workspaces.roles import READ
+
+from . import services
+from .models import EcfRecord
+
+
+def _record(request, kind: str, pk: int) -> EcfRecord:
+    record = EcfRecord.objects.filter(workspace_id=request.workspace.pk, document_kind=kind,
+                                      document_id=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+@workspace_required(READ)
+def invoice_xml(request, pk):
+    record = _record(request, "invoice", pk)
+    response = HttpResponse(bytes(record.xml), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{record.file_name}"'
+    return response
+
+
+@workspace_required("ecf_retry")
+@require_POST
+def invoice_retry(request, pk):
+    record = _record(request, "invoice", pk)
+    return run_action(request, lambda: services.ecf_retry(record=record, actor=request.user),
+                      success=_("Sending to DGII again."),
+                      done=reverse("invoices:detail", args=[pk]))
