@@ -21,3 +21,9 @@ class EcfConfig(AppConfig):
 
         issuing.register(available=available, before=issue.before, numbered=issue.numbered)
         blocks.register()
+
+        from invoicing.documents.pdf.kinds import register_context
+
+        from .printed import pdf_context
+
+        register_context(pdf_context)

@@ -106,7 +106,10 @@ def test_foreign_objects_do_not_exist(basename, workspace, api, other_api):
             assert response.json()["error"]["code"] == "not_found"
 
     # The owner does see it, so the 404s above are about the workspace, not a broken route.
-    own = api.get(reverse(f"api:{basename}-detail", kwargs={"pk": obj.pk}))
+    # (A viewset of actions only, such as an invoice's e-CF routes, shows it on its first GET.)
+    names = [name for name, methods in routes if "get" in methods]
+    shown = f"{basename}-detail" if f"{basename}-detail" in names else names[0]
+    own = api.get(reverse(f"api:{shown}", kwargs={"pk": obj.pk}))
     assert own.status_code == 200, own.content[:300]
 
     listing = list_route(basename)

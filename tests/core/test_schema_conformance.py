@@ -41,10 +41,12 @@ class Walk:
         self.walked: set[tuple[str, str]] = set()
 
     def __call__(self, method: str, path: str, status: int = 200, *, body=NOT_SET,
-                 query: dict | None = None, headers: dict | None = None, **path_parameters):
+                 query: dict | None = None, headers: dict | None = None,
+                 media_type: str | None = None, **path_parameters):
         path = f"{PREFIX}{path}"
         case = SCHEMA[path][method].Case(path_parameters=path_parameters or None,
-                                          query=query, body=body)
+                                          query=query, body=body,
+                                          **({"media_type": media_type} if media_type else {}))
         response = case.call_and_validate(headers={**self.headers, **(headers or {})},
                                           checks=CHECKS)
         assert response.status_code == status, (method, path, response.status_code,
@@ -202,11 +204,32 @@ def walk_document_writes(walk: Walk, seed) -> None:
     walk("DELETE", "/quotations/{id}/", 204, id=spare["id"])
 
 
+def walk_ecf(walk: Walk, seed) -> None:
+    """The e-CF set-up, then an issued E31's signed XML and its retry."""
+    from invoicing.invoices import services
+    from tests.ecf.certs import PASSWORD, p12_for
+    from tests.ecf.issued import body, prepare_issuer
+
+    workspace = seed["workspace"]
+    walk("PATCH", "/ecf/settings/", body={"environment": "certecf"})
+    walk("GET", "/ecf/settings/")
+    walk("POST", "/ecf/certificate/", 201, media_type="multipart/form-data",
+         body={"file": p12_for(workspace.rnc, workspace.name), "password": PASSWORD})
+    walk("GET", "/ecf/certificate/")
+    prepare_issuer(workspace)
+    _kind, data = body(workspace, "E31")
+    invoice = services.invoice_create(workspace=workspace, actor=None, **data)
+    assert walk("GET", "/invoices/{id}/xml/", id=invoice.pk).content.startswith(b"<")
+    assert walk("POST", "/invoices/{id}/ecf/retry/", 202, id=invoice.pk)["status"] == "signed"
+    walk("DELETE", "/ecf/certificate/", 204)
+
+
 def test_every_operation_is_walked(seed):
     walk = Walk(seed["key"])
     walk_reads(walk, seed)
     walk_catalog_writes(walk, seed)
     walk_document_writes(walk, seed)
+    walk_ecf(walk, seed)
     missing = sorted(operations() - walk.walked)
     assert not missing, f"add a call for each of {missing} in {__name__}"
 
