@@ -27,6 +27,8 @@ class Block:
     fetch: Callable[[str, list[int]], dict[int, Any]]
     written: Callable[[Any], Any]
     render: Callable[[Any], Any]
+    # (kind, queryset, value) → the documents whose block matches (a list filter), or None.
+    filter: Callable[[str, Any, str], Any] | None = None
 
 
 _BLOCKS: dict[str, Block] = {}
@@ -68,3 +70,10 @@ def written(document: Any) -> dict[str, Any]:
 def rendered(row: dict) -> dict[str, Any]:
     raw = row.get("blocks") or {}
     return {name: block.render(raw.get(name)) for name, block in _BLOCKS.items()}
+
+
+def filtered(kind: str, name: str, queryset, value: str):
+    block = _BLOCKS.get(name)
+    if block is None or block.filter is None:
+        return queryset.none()
+    return block.filter(kind, queryset, value)

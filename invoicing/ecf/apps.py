@@ -19,7 +19,8 @@ class EcfConfig(AppConfig):
 
         from . import blocks, issue, tasks  # noqa: F401 - the outbox handlers register
 
-        issuing.register(available=available, before=issue.before, numbered=issue.numbered)
+        issuing.register(available=available, before=issue.before, numbered=issue.numbered,
+                         cancelling=issue.cancelling)
         blocks.register()
 
         from invoicing.documents.pdf.kinds import register_context

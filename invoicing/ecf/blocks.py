@@ -65,6 +65,13 @@ def render(value: Any) -> dict | None:
     }
 
 
+def _filter(kind: str, queryset, value: str):
+    from django.db.models import Exists, OuterRef
+
+    return queryset.filter(Exists(EcfRecord.objects.filter(
+        document_kind=kind, document_id=OuterRef("pk"), status=value)))
+
+
 def register() -> None:
     blocks.register(blocks.Block(name="ecf", sql=_sql, fetch=_fetch, written=_written,
-                                 render=render))
+                                 render=render, filter=_filter))

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from invoicing.core import outbox
-from invoicing.core.errors import InvalidInput
+from invoicing.core.errors import Conflict, InvalidInput
 
 from . import pipeline, selectors
 from .mapping import document_from_invoice
@@ -84,3 +84,29 @@ def numbered(document: Any) -> None:
     )
     document.written_ecf = record
     outbox.enqueue(SEND_TOPIC, {"record_id": record.pk}, workspace_id=document.workspace_id)
+
+
+def cancelling(document: Any) -> None:
+    """Cancelling an e-CF (API.md): DGII's state decides, under the record's lock (the
+    sender holds the same lock while it sends, so one of them wins). `signed` (never
+    received): it is never sent and its number is voided with an ANECF; `sent`: 409 until
+    DGII decides; accepted: 409 `use_credit_note`; rejected: it may be cancelled."""
+    record = (EcfRecord.objects.select_for_update()
+              .filter(document_kind=document_kind(document), document_id=document.pk).first())
+    if record is None:
+        return
+    if record.status == EcfStatus.SENT:
+        raise Conflict(_("DGII has %(encf)s and has not decided yet: cancel it once DGII "
+                         "answers.") % {"encf": record.encf}, code="ecf_pending")
+    if record.status in (EcfStatus.ACCEPTED, EcfStatus.ACCEPTED_CONDITIONAL):
+        raise Conflict(_("DGII received %(encf)s: an e-CF is annulled by a credit note (E34) "
+                         "with modification code 1.") % {"encf": record.encf},
+                       code="use_credit_note")
+    if record.status == EcfStatus.SIGNED:
+        from .sending import VOID
+
+        record.status = EcfStatus.VOIDED
+        record.waiting_since = None
+        record.save(update_fields=["status", "waiting_since", "updated_at"])
+        outbox.enqueue(VOID, {"workspace_id": record.workspace_id},
+                       workspace_id=record.workspace_id)

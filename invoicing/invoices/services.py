@@ -379,6 +379,7 @@ def invoice_cancel(*, invoice: Invoice, actor: Any, reason_code: str,
         raise InvalidInput(_("Use a DGII 608 reason code from 01 to 10."), field="reason_code")
     invoice = lock_invoice(invoice)
     InvoicePolicy(invoice, actor).check("cancel")
+    issuing.run_cancelling(invoice)  # e.g. an e-CF: its DGII state decides
     invoice.status = InvoiceStatus.CANCELLED
     invoice.cancel_reason_code = reason_code
     invoice.cancel_reason = (reason or "").strip()

@@ -166,3 +166,42 @@ def test_retry_asks_again_and_is_409_once_decided(api, workspace, fake_dgii):
     again = api.post(f"/api/v1/invoices/{invoice['id']}/ecf/retry")
     assert again.status_code == 409
     assert fake_dgii.counts.receptions[invoice["document_number"]] == 1
+
+
+def _cancel(api, invoice):
+    return api.post(f"/api/v1/invoices/{invoice['id']}/cancel",
+                    {"reason_code": "04", "reason": "Error"}, format="json")
+
+
+def test_a_signed_ecf_cancelled_is_never_sent_and_its_number_is_voided(api, workspace,
+                                                                       fake_dgii):
+    with fake_dgii.down():
+        invoice = issue(api, workspace)
+        outbox.drain(topics=TOPICS)
+        assert record_of(invoice["id"]).status == EcfStatus.SIGNED
+        assert _cancel(api, invoice).status_code == 200
+    settle()
+    record = record_of(invoice["id"])
+    assert record.status == EcfStatus.VOIDED and record.number_voided_at is not None
+    assert fake_dgii.counts.receptions[invoice["document_number"]] == 0
+    assert (RNC, invoice["document_number"]) in fake_dgii.voided
+
+
+def test_a_sent_ecf_cannot_be_cancelled_until_dgii_decides_and_an_accepted_one_never(
+        api, workspace, fake_dgii):
+    fake_dgii.set_scenario(Scenario.in_process(50))
+    invoice = issue(api, workspace)
+    outbox.drain(topics={"ecf.send"})
+    refused = _cancel(api, invoice)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "ecf_pending"
+    fake_dgii.receptions_of(invoice["document_number"])[0].polls_left = 0
+    settle()
+    refused = _cancel(api, invoice)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "use_credit_note"
+
+
+def test_a_rejected_ecf_may_be_cancelled(api, workspace, fake_dgii):
+    fake_dgii.set_scenario(Scenario.reject())
+    invoice = issue(api, workspace)
+    settle()
+    assert _cancel(api, invoice).status_code == 200
