@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -39,22 +40,41 @@ def _no_dgii(settings):
 
 @pytest.fixture(autouse=True, scope="session")
 def _own_cache_per_xdist_worker(worker_id):
-    """With Redis as the cache, each xdist worker clears only its own Redis database."""
+    """With Redis as the cache, each test process keeps its keys under a prefix of its own and
+    clears only those (`_clean_cache`), so parallel workers, and other test runs sharing the
+    Redis server, never see or wipe each other's keys."""
     from django.conf import settings
     from django.test import override_settings
 
     location = settings.CACHES["default"].get("LOCATION", "")
-    if worker_id == "master" or not str(location).startswith("redis"):
+    if not str(location).startswith("redis"):
         yield
         return
-    base, _, _db = str(location).rpartition("/")
-    number = 10 + int(worker_id.removeprefix("gw"))
-    # The machine's Redis may be shared by other test runs: a prefix of this run's own keeps
-    # their keys (e.g. a DGII token cached for workspace 1) apart.
-    caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{number}",
-                          "KEY_PREFIX": f"t{os.getpid()}"}}
+    prefix = f"test-{worker_id}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    caches = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
     with override_settings(CACHES=caches):
         yield
+        _clear_own_keys()
+
+
+def _clear_own_keys() -> None:
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = _default_cache()
+    if not isinstance(backend, RedisCache):
+        cache.clear()
+        return
+    client = backend._cache.get_client(write=True)
+    pattern = backend.make_key("*")
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def _default_cache():
+    from django.core.cache import caches
+
+    return caches["default"]
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +85,7 @@ def _media_root(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    cache.clear()
+    _clear_own_keys()
     yield
 
 

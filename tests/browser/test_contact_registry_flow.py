@@ -31,7 +31,8 @@ def test_the_registry_fills_the_name_and_warns_about_inactive_taxpayers(logged_i
 
     type_tax_id(page, "rnc", "1-31-24679-6")
     page.get_by_test_id("registry-entry").wait_for()
-    page.wait_for_function("document.querySelector('input[name=name]').value !== ''")
+    # A function, not an expression string: the page's CSP forbids eval of strings.
+    page.wait_for_function("() => document.querySelector('input[name=name]').value !== ''")
     assert name.input_value() == "CONSTRUCTORA BISONÓ, SRL"
     assert page.get_by_test_id("registry-inactive").count() == 0
 
@@ -46,7 +47,7 @@ def test_the_registry_fills_the_name_and_warns_about_inactive_taxpayers(logged_i
     name.fill("Juan Pérez (taller)")
     type_tax_id(page, "rnc", "131246796")
     page.wait_for_function(
-        "document.querySelector('[data-testid=registry-entry]')?.dataset.registryName"
+        "() => document.querySelector('[data-testid=registry-entry]')?.dataset.registryName"
         " === 'CONSTRUCTORA BISONÓ, SRL'")
     assert name.input_value() == "Juan Pérez (taller)"
 

@@ -52,7 +52,8 @@ def test_an_oversized_multipart_body_is_413_through_djangos_own_check(api):
     boundary = "BoUnDaRy"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"notes\"\r\n\r\n"
             + "x" * (LIMIT + 10) + f"\r\n--{boundary}--\r\n").encode()
-    response = api.generic("POST", CONTACTS, body,
+    # The certificate upload is the API's multipart route (a JSON-only route answers 415).
+    response = api.generic("POST", "/api/v1/ecf/certificate/", body,
                            content_type=f"multipart/form-data; boundary={boundary}",
                            HTTP_IDEMPOTENCY_KEY="big-2")
     assert_too_large(response)

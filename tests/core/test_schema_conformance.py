@@ -45,8 +45,7 @@ class Walk:
                  media_type: str | None = None, **path_parameters):
         path = f"{PREFIX}{path}"
         case = SCHEMA[path][method].Case(path_parameters=path_parameters or None,
-                                          query=query, body=body,
-                                          **({"media_type": media_type} if media_type else {}))
+                                          query=query, body=body, media_type=media_type)
         response = case.call_and_validate(headers={**self.headers, **(headers or {})},
                                           checks=CHECKS)
         assert response.status_code == status, (method, path, response.status_code,

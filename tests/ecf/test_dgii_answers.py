@@ -17,7 +17,7 @@ from invoicing.ecf.dgii_answers import (
     parse_verdict,
     parse_void,
 )
-from invoicing.settings import env_timeout
+from invoicing.environment import env_timeout
 
 
 def test_a_status_answer_is_read_case_insensitively_with_string_codes():
