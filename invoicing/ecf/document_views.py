@@ -38,3 +38,24 @@ def invoice_retry(request, pk):
     return run_action(request, lambda: services.ecf_retry(record=record, actor=request.user),
                       success=_("Sending to DGII again."),
                       done=reverse("invoices:detail", args=[pk]))
+
+
+@workspace_required("invoice_reissue")
+@require_POST
+def invoice_reissue(request, pk):
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from invoicing.core.errors import DomainError
+    from invoicing.invoices.models import Invoice
+
+    from .reissue import invoice_reissue as reissue
+
+    _record(request, "invoice", pk)
+    try:
+        new = reissue(invoice=Invoice.objects.get(pk=pk), actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("invoices:detail", pk)
+    messages.success(request, _("Issued again as %(number)s.") % {"number": new.document_number})
+    return redirect("invoices:detail", new.pk)

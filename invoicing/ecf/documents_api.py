@@ -39,7 +39,7 @@ def document_viewset(kind: str, noun: str):
         lookup_url_kwarg = "pk"
         pagination_class = None
         filter_backends = []
-        action_names = {"xml": "read", "ecf_retry": "ecf_retry"}
+        action_names = {"xml": "read", "ecf_retry": "ecf_retry", "reissue": "invoice_reissue"}
 
         def workspace_queryset(self, workspace):
             return EcfRecord.objects.filter(workspace_id=workspace.pk, document_kind=kind)
@@ -82,6 +82,29 @@ def document_viewset(kind: str, noun: str):
         def ecf_retry(self, request, pk=None):
             record = services.ecf_retry(record=self.get_object(), actor=request.user)
             return Response(render(raw(record)), status=status.HTTP_202_ACCEPTED)
+
+    if kind == "invoice":
+        from invoicing.invoices.serializers import InvoiceSerializer
+
+        @extend_schema(summary="Issue a rejected e-CF again: a new invoice with a new number",
+                       description="Only for an e-CF DGII rejected (409 `ecf_not_rejected` "
+                       "otherwise): the same buyer and lines, a new number, the payments "
+                       "moved; the rejected one is cancelled. Accountant and up.",
+                       request=None, responses={201: InvoiceSerializer})
+        @action(detail=True, methods=["post"])
+        def reissue(self, request, pk=None):
+            from invoicing.invoices import read
+            from invoicing.invoices.models import Invoice
+
+            from .reissue import invoice_reissue
+
+            record = self.get_object()
+            invoice = Invoice.objects.get(pk=record.document_id)
+            new = invoice_reissue(invoice=invoice, actor=request.user)
+            rows = read.rows_by_ids(self.workspace.pk, [new.pk])
+            return Response(read.render(rows)[0], status=status.HTTP_201_CREATED)
+
+        EcfDocumentViewSet.reissue = reissue
 
     EcfDocumentViewSet.__name__ = f"Ecf{kind.title().replace('_', '')}ViewSet"
     return EcfDocumentViewSet

@@ -123,6 +123,9 @@ class EcfRecord(WorkspaceScopedModel):
     number_voided_at = models.DateTimeField(null=True, blank=True)  # ANECF accepted
     waiting_since = models.DateTimeField(null=True, blank=True)  # DGII unreachable since
     polls = models.PositiveIntegerField(default=0)
+    # A rejected e-CF re-issued as a new document (API.md `reissue`): the link both ways.
+    replaced_by_document_id = models.BigIntegerField(null=True, blank=True)
+    replaces_document_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

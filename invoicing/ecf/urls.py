@@ -11,4 +11,5 @@ urlpatterns = [
     path("certificate/remove/", views.ecf_certificate_remove, name="certificate_remove"),
     path("invoices/<int:pk>/xml/", document_views.invoice_xml, name="invoice_xml"),
     path("invoices/<int:pk>/retry/", document_views.invoice_retry, name="invoice_retry"),
+    path("invoices/<int:pk>/reissue/", document_views.invoice_reissue, name="invoice_reissue"),
 ]

@@ -220,6 +220,11 @@ def walk_ecf(walk: Walk, seed) -> None:
     invoice = services.invoice_create(workspace=workspace, actor=None, **data)
     assert walk("GET", "/invoices/{id}/xml/", id=invoice.pk).content.startswith(b"<")
     assert walk("POST", "/invoices/{id}/ecf/retry/", 202, id=invoice.pk)["status"] == "signed"
+    from invoicing.ecf.models import EcfRecord
+
+    EcfRecord.objects.filter(document_id=invoice.pk).update(status="rejected")
+    again = walk("POST", "/invoices/{id}/reissue/", 201, id=invoice.pk)
+    assert again["ecf"]["status"] == "signed"
     walk("DELETE", "/ecf/certificate/", 204)
 
 

@@ -205,3 +205,29 @@ def test_a_rejected_ecf_may_be_cancelled(api, workspace, fake_dgii):
     invoice = issue(api, workspace)
     settle()
     assert _cancel(api, invoice).status_code == 200
+
+
+def test_a_rejected_ecf_is_issued_again_with_a_new_number_and_its_payments(
+        api, workspace, fake_dgii, logged_in_client):
+    fake_dgii.set_scenario(Scenario.reject(), encf="E310000000001")
+    invoice = issue(api, workspace)
+    paid = api.post("/api/v1/payments", {"invoice_id": invoice["id"], "amount": "100.00"},
+                    format="json")
+    assert paid.status_code == 201, paid.content
+    settle()
+    page = logged_in_client.get(f"/invoices/{invoice['id']}/").content.decode()
+    assert 'data-testid="ecf-reissue"' in page
+    again = api.post(f"/api/v1/invoices/{invoice['id']}/reissue")
+    assert again.status_code == 201, again.content
+    new = again.json()
+    assert new["document_number"] == "E310000000002" and new["amount_paid"] == "100.00"
+    assert [i["description"] for i in new["items"]] == [i["description"]
+                                                        for i in invoice["items"]]
+    old = api.get(f"/api/v1/invoices/{invoice['id']}").json()
+    assert old["status"] == "cancelled" and old["amount_paid"] == "0.00"
+    assert record_of(invoice["id"]).replaced_by_document_id == new["id"]
+    assert record_of(new["id"]).replaces_document_id == invoice["id"]
+    settle()
+    assert record_of(new["id"]).status == EcfStatus.ACCEPTED
+    assert api.post(f"/api/v1/invoices/{invoice['id']}/reissue").status_code == 409
+    assert api.post(f"/api/v1/invoices/{new['id']}/reissue").status_code == 409

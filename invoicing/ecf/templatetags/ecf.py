@@ -33,6 +33,9 @@ def ecf_panel(context, document) -> str:
         "can_retry": can is not None and bool(can["ecf_retry"])
         and record.status in (EcfStatus.SIGNED, EcfStatus.SENT),
         "kind": _kind(document),
+        "can_reissue": can is not None and bool(can["invoice_reissue"])
+        and record.status == EcfStatus.REJECTED and not record.replaced_by_document_id
+        and document.status != "cancelled",
     }, request=context.get("request"))
 
 
