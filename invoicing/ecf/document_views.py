@@ -59,3 +59,23 @@ def invoice_reissue(request, pk):
         return redirect("invoices:detail", pk)
     messages.success(request, _("Issued again as %(number)s.") % {"number": new.document_number})
     return redirect("invoices:detail", new.pk)
+
+
+@workspace_required("ecf_void_range")
+@require_POST
+def numbers_void(request):
+    from .voiding import ecf_numbers_void
+
+    def run():
+        try:
+            last = int(request.POST.get("last", ""))
+        except ValueError:
+            from invoicing.core.errors import InvalidInput
+
+            raise InvalidInput(_("Enter the last number to void."), field="last") from None
+        ecf_numbers_void(workspace=request.workspace, actor=request.user,
+                         ncf_type=request.POST.get("ncf_type", ""), last=last)
+
+    return run_action(request, run, success=_("The numbers are voided; DGII receives the "
+                                              "ANECF in the background."),
+                      done=reverse("ecf:settings"))

@@ -29,3 +29,11 @@ def void_unused_numbers(message) -> int:
     from .voiding import void_unused
 
     return void_unused(message.payload["workspace_id"])
+
+
+@outbox.handler("ecf.void_range", max_attempts=20)
+def void_range(message) -> None:
+    from .voiding import send_voided_range
+
+    payload = message.payload
+    send_voided_range(payload["workspace_id"], payload["first"], payload["last"])

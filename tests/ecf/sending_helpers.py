@@ -8,7 +8,7 @@ from invoicing.core import outbox
 from invoicing.core.models import OutboxMessage
 from invoicing.ecf.models import EcfRecord
 
-TOPICS = {"ecf.send", "ecf.poll", "ecf.resume", "ecf.void"}
+TOPICS = {"ecf.send", "ecf.poll", "ecf.resume", "ecf.void", "ecf.void_range"}
 
 
 def settle(timeout: float = 20.0) -> None:

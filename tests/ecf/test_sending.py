@@ -231,3 +231,25 @@ def test_a_rejected_ecf_is_issued_again_with_a_new_number_and_its_payments(
     assert record_of(new["id"]).status == EcfStatus.ACCEPTED
     assert api.post(f"/api/v1/invoices/{invoice['id']}/reissue").status_code == 409
     assert api.post(f"/api/v1/invoices/{new['id']}/reissue").status_code == 409
+
+
+def test_an_operator_voids_an_unused_range_with_an_anecf(api, workspace, fake_dgii,
+                                                         logged_in_client):
+    from django.core.management import call_command
+
+    from tests.ecf.issued import ecf_series
+
+    series = ecf_series(workspace, "E31")
+    call_command("ecf_void_range", workspace.slug, "--series", "E31", "--to", "3")
+    settle()
+    assert {(RNC, f"E31000000000{n}") for n in (1, 2, 3)} <= fake_dgii.voided
+    assert fake_dgii.counts.anecfs_valid == 1
+    series.refresh_from_db()
+    assert series.next_number == 4
+    assert issue(api, workspace)["document_number"] == "E310000000004"
+    response = logged_in_client.post("/settings/ecf/numbers/void/",
+                                     {"ncf_type": "E31", "last": "6"})
+    assert response.status_code == 302
+    settle()
+    assert (RNC, "E310000000006") in fake_dgii.voided and fake_dgii.counts.anecfs_valid == 2
+    assert (RNC, "E310000000004") not in fake_dgii.voided
