@@ -61,9 +61,13 @@ def wait_for(condition, timeout=30.0):
 
 
 def _reset_broker(url: str) -> None:
-    """Point the Celery app at `url`, dropping its pooled connections."""
+    """Point the Celery app at `url`, dropping its pooled connections (the app's and kombu's
+    process-wide producer pools, which an earlier in-process worker may have filled)."""
+    from kombu import pools
+
     celery_app.conf.broker_url = url
     celery_app.pool.force_close_all()
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
