@@ -71,12 +71,18 @@ beat: install
 # bench/results.json. BENCH_ARGS="--invoices 1000000" for the 1M run, "--update-readme" to
 # refresh README's Performance section, "--help" for the rest. Then it imports a synthetic
 # 740,000-line DGII_RNC.zip twice (bench/rnc.py: time and peak memory, written to
-# bench/rnc_results.json); BENCH_RNC_ARGS="--lines N" for another size.
+# bench/rnc_results.json); BENCH_RNC_ARGS="--lines N" for another size. Last, the e-CF soak
+# with 500 documents (ECF_SOAK_DOCUMENTS=N for another size).
 bench: install
 	@scripts/services.sh
 	@command -v wrk >/dev/null 2>&1 || { echo "make bench needs wrk (Debian/Ubuntu: apt-get install wrk; macOS: brew install wrk)." >&2; exit 1; }
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m bench.run $(BENCH_ARGS)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m bench.rnc $(BENCH_RNC_ARGS)
+	@# The e-CF soak (issue 15) at full size: 500 E31 at concurrency 8 to the fake DGII with
+	@# random delays, the worker killed once mid-way; `make test` runs it with 50.
+	ECF_SOAK_DOCUMENTS=$${ECF_SOAK_DOCUMENTS:-500} DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} \
+	  REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} $(PY) -m pytest -q -p no:randomly \
+	  tests/integration/test_ecf_worker.py -k soak
 
 messages: install
 	scripts/translations.sh --compile

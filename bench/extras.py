@@ -124,3 +124,41 @@ def pdf_floor(renders: dict, runs: tuple[int, int]) -> dict:
                                  "factor": round(ours["median_ms"] / floor, 2),
                                  "goal_factor": 1.5}
     return out
+
+
+def ecf_setup(seed, count: int, rng) -> list[str]:
+    """An electronic issuer for the E31 create run (issue 14): the bench workspace's address,
+    a generated test certificate (never a real one), an E31 series with room for the run;
+    returns `count` create bodies on E31 (5 product lines, a customer with an RNC)."""
+    import json
+
+    from invoicing.ecf import services
+    from invoicing.fiscal.models import DocumentSubtype
+    from tests.ecf.certs import PASSWORD, p12_for
+    from workspaces.models import Workspace
+
+    workspace = Workspace.objects.get(pk=seed.workspace_id)
+    if not workspace.address:
+        workspace.address = "Av. Winston Churchill 1099, Santo Domingo"
+        workspace.save(update_fields=["address"])
+    services.ecf_certificate_install(workspace=workspace, actor=None,
+                                     p12_bytes=p12_for(workspace.rnc, workspace.name),
+                                     password=PASSWORD)
+    subtype, _created = DocumentSubtype.objects.get_or_create(
+        workspace=workspace, ncf_type="E31", defaults={"name": "e-CF crédito fiscal",
+                                                       "document_type": "invoice"})
+    if subtype.range_start is None:
+        import datetime
+
+        subtype.prefix, subtype.padding = "", 10
+        subtype.range_start, subtype.next_number, subtype.range_end = 1, 1, 9_999_999_999
+        subtype.valid_until = datetime.date.today().replace(year=datetime.date.today().year + 1)
+        subtype.save()
+    bodies = []
+    for _ in range(count):
+        items = [{"product_id": rng.choice(seed.product_ids),
+                  "quantity": rng.choice(["1", "2", "3", "1.5", "10"])} for _ in range(5)]
+        bodies.append(json.dumps({"contact_id": rng.choice(seed.contact_ids_with_id),
+                                  "document_subtype_id": subtype.pk, "payment_term": "Net 30",
+                                  "items": items}, separators=(",", ":")))
+    return bodies

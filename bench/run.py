@@ -171,6 +171,7 @@ def bench_environment(cfg: Config, media_root: str) -> dict[str, str]:
         "SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
         # Production refuses to start without the key that seals e-CF certificates.
         "ECF_KEY_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "ECF_SEND_TO_DGII": "0",  # the E31 creates queue their sending; nothing is sent
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
@@ -731,6 +732,14 @@ def _run(cfg: Config, media_root: str, workdir: Path) -> dict:
             result["numbers_taken"] = created
             result["window_s"] = round(time.monotonic() - t0, 1)
             results[f"create_c{conc}"] = result
+        # Issue 14: an E31 is built, validated against DGII's XSD and signed in its issue.
+        from bench import extras as bench_extras
+
+        e31_bodies = bench_extras.ecf_setup(seed, 50, rng)
+        results["create_e31_c4"] = measure(cfg, server, Load(
+            "create_e31_c4", "/api/v1/invoices", method="POST", concurrency=4, auth=auth,
+            bodies=e31_bodies), workdir)
+        results["create_e31_c4"]["invoices_per_s"] = results["create_e31_c4"]["ok_rps"]
 
         all_ids = workspace_invoice_ids(seed)
         rng.shuffle(all_ids)
@@ -827,10 +836,12 @@ ROWS = [
     ("detail", "`GET /api/v1/invoices/{id}` (ids across the table)"),
     ("create_c4", "`POST /api/v1/invoices` 5 lines, B01, c=4"),
     ("create_c16", "`POST /api/v1/invoices` 5 lines, B01, c=16"),
+    ("create_e31_c4", "`POST /api/v1/invoices` 5 lines, E31 (XML built, XSD, signed), c=4"),
     ("pdf_cached", "`GET /api/v1/invoices/{id}/pdf` cached"),
     ("pdf_cold", "`GET /api/v1/invoices/{id}/pdf` cold (not stored yet)"),
 ]
 QUERY_KEYS = {"create_c4": "create", "create_c16": "create"}
+# What signing costs an issue: the E31 create's median over the B01 create's, same run.
 
 
 def table(run_data: dict) -> str:
@@ -852,8 +863,10 @@ def table(run_data: dict) -> str:
             rate = t["create_c16_rate"]
             target += f"; {r['invoices_per_s']:.0f} invoices/s {rate['target']}: " \
                       f"{'✅' if rate['ok'] else '❌'}"
-        if key == "create_c4":
+        if key in ("create_c4", "create_e31_c4"):
             target += f"; {r['invoices_per_s']:.0f} invoices/s"
+        if key == "create_e31_c4":
+            target += f"; +{r['p50_ms'] - m['create_c4']['p50_ms']:.1f} ms median over B01"
         if r.get("failed"):
             target += f" ⚠ {r['failed']} failed requests"
         queries = q.get(QUERY_KEYS.get(key, key), {}).get("queries", "–")

@@ -380,6 +380,13 @@ for _name, _url in (("DGII_ECF_URL", DGII_ECF_URL), ("DGII_FC_URL", DGII_FC_URL)
 # Every call to DGII gives up after these many seconds to connect and to read the answer.
 DGII_TIMEOUT = env_timeout("DGII_TIMEOUT", (5.0, 30.0))
 
+# Seconds between asking DGII for a verdict, and between attempts while it is unreachable
+# (the last value repeats).
+ECF_BACKOFF_SECONDS = tuple(float(v) for v in env_str(
+    "ECF_BACKOFF_SECONDS", "5,15,30,60,120,300,600,1800").split(",") if v.strip()) or (60.0,)
+# false: issued e-CF are signed and kept but not sent (a staging copy of production data).
+ECF_SEND_TO_DGII = env_bool("ECF_SEND_TO_DGII", True)
+
 
 ECF_KEY_ENCRYPTION_KEYS = ecf_key_encryption_keys(debug=DEBUG, secret_key=SECRET_KEY)
 

@@ -30,6 +30,14 @@ def _celery_eager(worker_id):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_dgii(settings):
+    """Issuing an E-series document sends it to DGII after the commit: only the tests that
+    start the fake DGII (`fake_dgii` turns sending on) send anything; elsewhere the e-CF is
+    signed and kept."""
+    settings.ECF_SEND_TO_DGII = False
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _own_cache_per_xdist_worker(worker_id):
     """With Redis as the cache, each test process keeps its keys under a prefix of its own and

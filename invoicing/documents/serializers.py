@@ -82,3 +82,23 @@ class ItemSerializer(serializers.Serializer):
 class SalesmanSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+
+
+class EcfMessageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class EcfBlockSerializer(serializers.Serializer):
+    """The `ecf` block of an E-series document (API.md "Electronic documents (e-CF)")."""
+
+    status = serializers.ChoiceField(choices=["signed", "sent", "accepted",
+                                              "accepted_conditional", "rejected", "voided"])
+    environment = serializers.ChoiceField(choices=["testecf", "certecf", "ecf"])
+    security_code = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    qr_url = serializers.CharField()
+    track_id = serializers.CharField(allow_null=True)
+    sent_at = serializers.DateTimeField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    messages = EcfMessageSerializer(many=True)

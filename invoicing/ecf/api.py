@@ -87,4 +87,6 @@ class EcfViewSet(WorkspaceViewSet):
         }).data)
 
 
-routes = [("ecf", EcfViewSet, "ecf")]
+from .documents_api import routes as document_routes  # noqa: E402
+
+routes = [("ecf", EcfViewSet, "ecf"), *document_routes]

@@ -17,4 +17,14 @@ class EcfConfig(AppConfig):
             return not (subtype.ncf_type or "").startswith("E") \
                 or is_electronic_issuer(subtype.workspace)
 
-        issuing.register(available=available)
+        from . import blocks, issue, tasks  # noqa: F401 - the outbox handlers register
+
+        issuing.register(available=available, before=issue.before, numbered=issue.numbered,
+                         cancelling=issue.cancelling)
+        blocks.register()
+
+        from invoicing.documents.pdf.kinds import register_context
+
+        from .printed import pdf_context
+
+        register_context(pdf_context)

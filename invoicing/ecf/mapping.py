@@ -113,7 +113,8 @@ def _converted(value: Decimal, rate: Decimal) -> Decimal:
 
 def _items(document, ecf_type: EcfType, rate: Decimal | None) -> tuple[Item, ...]:
     items = []
-    lines = list(document.lines.all())
+    lines = getattr(document, "ecf_lines", None)
+    lines = list(document.lines.all() if lines is None else lines)
     for number, line in enumerate(lines, start=1):
         indicator, itbis, extra = _line_taxes(line, number, ecf_type)
         net = line.subtotal - line.discount_amount

@@ -102,3 +102,31 @@ def ecf_settings_update(*, workspace: Workspace, actor: Any, environment: str) -
                         % {"environment": environment},
                         data={"environment": environment, "previous": before})
     return row
+
+
+@requires("ecf_retry")
+@transaction.atomic
+def ecf_retry(*, record, actor: Any):
+    """"Reintentar envío" (API.md `POST …/ecf/retry`): a `signed` document is sent now, a
+    `sent` one asked for its verdict now; 409 once DGII has decided (or it was voided)."""
+    from invoicing.core.errors import Conflict
+
+    from . import sending
+    from .models import EcfRecord, EcfStatus
+
+    record = EcfRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status == EcfStatus.SIGNED:
+        topic, payload = (sending.RESUME, {"workspace_id": record.workspace_id}) \
+            if record.waiting_since else (sending.SEND, {"record_id": record.pk})
+    elif record.status == EcfStatus.SENT:
+        topic, payload = sending.POLL, {"record_id": record.pk}
+    else:
+        raise Conflict(_("%(encf)s is %(status)s: there is nothing to retry.")
+                       % {"encf": record.encf, "status": record.get_status_display().lower()},
+                       code="ecf_final")
+    from invoicing.core import outbox
+
+    outbox.enqueue(topic, payload, workspace_id=record.workspace_id)
+    activity_record(workspace=record.workspace, actor=actor, verb="ecf_retry", target=record,
+                    description=_("e-CF %(encf)s: retry requested") % {"encf": record.encf})
+    return record

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "ecf"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("certificate/", views.ecf_certificate_install, name="certificate_install"),
     path("environment/", views.ecf_environment, name="environment"),
     path("certificate/remove/", views.ecf_certificate_remove, name="certificate_remove"),
+    path("invoices/<int:pk>/xml/", document_views.invoice_xml, name="invoice_xml"),
+    path("invoices/<int:pk>/retry/", document_views.invoice_retry, name="invoice_retry"),
+    path("numbers/void/", document_views.numbers_void, name="numbers_void"),
+    path("invoices/<int:pk>/reissue/", document_views.invoice_reissue, name="invoice_reissue"),
 ]

@@ -1,9 +1,12 @@
 import django_filters
 
 from invoicing.core.api.filtering import BooleanFilter, IdFilter
+from invoicing.documents import blocks
 
 from .models import Invoice, InvoiceStatus, Payment, PaymentMethod
 from .selectors import invoice_search
+
+ECF_STATUSES = ("signed", "sent", "accepted", "accepted_conditional", "rejected", "voided")
 
 
 class InvoiceFilter(django_filters.FilterSet):
@@ -19,6 +22,9 @@ class InvoiceFilter(django_filters.FilterSet):
                             help_text="Issued, unpaid and past its due date (derived).")
     q = django_filters.CharFilter(method="filter_q",
                                   help_text="Matches the document number or contact name.")
+    ecf_status = django_filters.ChoiceFilter(
+        choices=[(s, s) for s in ECF_STATUSES], method="filter_ecf_status",
+        help_text="E-series invoices whose e-CF is in this state with DGII.")
 
     class Meta:
         model = Invoice
@@ -31,6 +37,9 @@ class InvoiceFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return invoice_search(queryset, value)
+
+    def filter_ecf_status(self, queryset, name, value):
+        return blocks.filtered("invoice", "ecf", queryset, value) if value else queryset
 
 
 class PaymentFilter(django_filters.FilterSet):

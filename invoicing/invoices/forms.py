@@ -125,6 +125,10 @@ class InvoiceFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    ecf_status = forms.ChoiceField(label=_("e-CF status"), required=False, choices=[
+        ("", _("All")), ("signed", _("Waiting for DGII")), ("sent", _("Sent to DGII")),
+        ("accepted", _("Accepted")), ("accepted_conditional", _("Accepted with conditions")),
+        ("rejected", _("Rejected")), ("voided", _("Voided"))])
 
     def __init__(self, *args, workspace, status_choices, **kwargs):
         super().__init__(*args, **kwargs)

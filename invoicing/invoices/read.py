@@ -27,6 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from invoicing.core.money import CENT, quantize_rate
+from invoicing.documents import blocks
 
 from .models import OPEN_STATUSES, Invoice, InvoiceLine, InvoiceStatus, Payment, Salesman
 
@@ -125,6 +126,7 @@ def invoice_dict(row: dict, *, today, tz) -> dict:
         "salesmen": [{"id": pk, "name": name} for pk, name in salesmen],
         "quotation_id": row["quotation__id"],
         "is_overdue": status in OPEN_STATUSES and row["due_date"] < today,
+        **blocks.rendered(row),
         "cancellation": {
             "reason_code": row["cancel_reason_code"],
             "reason": row["cancel_reason"],
@@ -184,7 +186,9 @@ def _notes_sql(invoice: str) -> dict[str, RawSQL]:
 
 def _json_rows(queryset: QuerySet[Invoice]) -> list[dict]:
     rows = []
-    for row in queryset.values(*FIELDS, **_relations_sql()):
+    extra = blocks.annotations("invoice", Invoice._meta.db_table)
+    for row in queryset.values(*FIELDS, **_relations_sql(), **extra):
+        blocks.from_annotations(row)
         row["lines"] = json.loads(row.pop("lines_json") or "[]")
         row["payments"] = json.loads(row.pop("payments_json") or "[]")
         row["salesmen"] = json.loads(row.pop("salesmen_json") or "[]")
@@ -235,6 +239,7 @@ def _portable_rows(queryset: QuerySet[Invoice]) -> list[dict]:
         row["fiscal_notes"] = notes[row["id"]]
         row["lines"], row["payments"] = lines[row["id"]], payments[row["id"]]
         row["salesmen"] = salesmen[row["id"]]
+    blocks.fetch("invoice", rows)
     return rows
 
 
@@ -278,4 +283,5 @@ def written_row(invoice: Invoice) -> dict:
     row["payments"] = []
     row["fiscal_notes"] = []
     row["salesmen"] = [[s.pk, s.name] for s in invoice.written_salesmen]
+    row["blocks"] = blocks.written(invoice)
     return row

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from invoicing.core.api.fields import MoneyField, QuantityField
 from invoicing.documents.serializers import (
     ContactSummarySerializer,
+    EcfBlockSerializer,
     ItemInputSerializer,
     ItemSerializer,
     SalesmanSummarySerializer,
@@ -154,6 +155,7 @@ class InvoiceSerializer(serializers.Serializer):
     salesmen = SalesmanSummarySerializer(many=True)
     quotation_id = serializers.IntegerField(allow_null=True)
     is_overdue = serializers.BooleanField()
+    ecf = EcfBlockSerializer(allow_null=True)
     cancellation = CancellationSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

@@ -238,6 +238,7 @@ def invoice_issue(*, invoice: Invoice, actor: Any) -> Invoice:
         for index, line in enumerate(lines):
             check_fiscal_line_taxes(line.taxes, field=f"items.{index}.tax_ids")
     _prepare_issue(invoice, moves_stock=moves_stock)
+    invoice.ecf_lines = lines  # what the issuing hooks read, so nothing is read after the number
     invoice.save()
     record_effects(invoice, stock=moves_stock)
     wanted = invoice_events.issue_wanted(invoice, lines)  # reads come before the number
@@ -377,6 +378,7 @@ def invoice_cancel(*, invoice: Invoice, actor: Any, reason_code: str,
         raise InvalidInput(_("Use a DGII 608 reason code from 01 to 10."), field="reason_code")
     invoice = lock_invoice(invoice)
     InvoicePolicy(invoice, actor).check("cancel")
+    issuing.run_cancelling(invoice)  # e.g. an e-CF: its DGII state decides
     invoice.status = InvoiceStatus.CANCELLED
     invoice.cancel_reason_code = reason_code
     invoice.cancel_reason = (reason or "").strip()

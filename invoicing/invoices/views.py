@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from invoicing.core.pages import run_action, sorted_page
-from invoicing.documents import editor
+from invoicing.documents import blocks, editor
 from invoicing.documents.policies import InvoicePolicy
 from invoicing.documents.selectors import filter_documents
 from invoicing.documents.totals import summarize_stored
@@ -54,6 +54,9 @@ def invoice_list(request):
         queryset = filter_documents(queryset, form.cleaned_data, search=invoice_search)
         if form.cleaned_data.get("overdue"):
             queryset = queryset.overdue()
+        if form.cleaned_data.get("ecf_status"):
+            queryset = blocks.filtered("invoice", "ecf", queryset,
+                                       form.cleaned_data["ecf_status"])
 
     sums = queryset.exclude(status__in=[InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED]) \
         .aggregate(total=Sum("total_amount"), paid=Sum("amount_paid"))

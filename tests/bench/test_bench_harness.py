@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LOAD_MEASUREMENTS = ("nodb", "list", "detail", "create_c4", "create_c16", "pdf_cached",
-                     "pdf_cold")
+                     "pdf_cold", "create_e31_c4")
 QUERY_COUNTED = ("nodb", "list", "detail", "create", "pdf_cached", "pdf_cold")
 
 pytestmark = [

@@ -37,6 +37,8 @@ ADDED_SINCE: set[tuple[str, str]] = {
     ("contact", "credit_balance"),
     # Withholdings on payments (issue 12).
     ("payment", "withholdings"), ("invoice", "payments.withholdings"),
+    # `ecf`: the e-CF block (issue 14), null on these B-series and plain invoices.
+    ("invoice", "ecf"),
 }
 # Default series a workspace gets since the recording (B03, debit notes: issue 12); they are
 # left out of the series list before ids are numbered, so the others keep their numbers.

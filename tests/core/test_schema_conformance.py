@@ -237,14 +237,27 @@ def walk_webhooks(walk: Walk, seed) -> None:
 
 
 def walk_ecf(walk: Walk, seed) -> None:
+    """The e-CF set-up, then an issued E31's signed XML and its retry."""
+    from invoicing.invoices import services
     from tests.ecf.certs import PASSWORD, p12_for
+    from tests.ecf.issued import body, prepare_issuer
 
     workspace = seed["workspace"]
-    walk("GET", "/ecf/settings/")
     walk("PATCH", "/ecf/settings/", body={"environment": "certecf"})
+    walk("GET", "/ecf/settings/")
     walk("POST", "/ecf/certificate/", 201, media_type="multipart/form-data",
          body={"file": p12_for(workspace.rnc, workspace.name), "password": PASSWORD})
     walk("GET", "/ecf/certificate/")
+    prepare_issuer(workspace)
+    _kind, data = body(workspace, "E31")
+    invoice = services.invoice_create(workspace=workspace, actor=None, **data)
+    assert walk("GET", "/invoices/{id}/xml/", id=invoice.pk).content.startswith(b"<")
+    assert walk("POST", "/invoices/{id}/ecf/retry/", 202, id=invoice.pk)["status"] == "signed"
+    from invoicing.ecf.models import EcfRecord
+
+    EcfRecord.objects.filter(document_id=invoice.pk).update(status="rejected")
+    again = walk("POST", "/invoices/{id}/reissue/", 201, id=invoice.pk)
+    assert again["ecf"]["status"] == "signed"
     walk("DELETE", "/ecf/certificate/", 204)
 
 

@@ -14,3 +14,20 @@ def make_ecf_setup(workspace):
 
 
 MAKERS = {"ecf": make_ecf_setup}
+
+
+def make_ecf_invoice(workspace):
+    """An issued E31 (its e-CF signed and stored): `/invoices/{id}/xml` and `…/ecf/retry`."""
+    from invoicing.ecf.models import EcfCertificate
+    from invoicing.invoices import services as invoices
+
+    from .issued import body, prepare_issuer
+
+    prepare_issuer(workspace)
+    if not EcfCertificate.objects.filter(workspace_id=workspace.pk).exists():
+        make_ecf_setup(workspace)
+    _kind, data = body(workspace, "E31")
+    return invoices.invoice_create(workspace=workspace, actor=None, **data)
+
+
+MAKERS["invoice-ecf"] = make_ecf_invoice

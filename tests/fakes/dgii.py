@@ -378,6 +378,7 @@ def fake_dgii(settings):
     settings.DGII_ECF_URL = fake.ecf_url
     settings.DGII_FC_URL = fake.fc_url
     settings.DGII_TIMEOUT = (2.0, 3.0)
+    settings.ECF_SEND_TO_DGII = True
     try:
         yield fake
     finally:

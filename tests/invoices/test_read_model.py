@@ -87,12 +87,27 @@ def reference(invoice: Invoice) -> dict:
         "salesman_ids": [s.pk for s in salesmen],
         "salesmen": [{"id": s.pk, "name": s.name} for s in salesmen],
         "quotation_id": quotation, "is_overdue": invoice.is_overdue,
+        "ecf": _ecf(invoice),
         "cancellation": {"reason_code": invoice.cancel_reason_code,
                          "reason": invoice.cancel_reason,
                          "cancelled_at": _stamp(invoice.cancelled_at)}
         if invoice.status == InvoiceStatus.CANCELLED else None,
         "created_at": _stamp(invoice.created_at), "updated_at": _stamp(invoice.updated_at),
     }
+
+
+def _ecf(invoice: Invoice) -> dict | None:
+    from invoicing.ecf.models import EcfRecord
+
+    record = EcfRecord.objects.filter(document_kind="invoice", document_id=invoice.pk).first()
+    if record is None:
+        return None
+    return {"status": record.status, "environment": record.environment,
+            "security_code": record.security_code, "signed_at": _stamp(record.signed_at),
+            "qr_url": record.qr_url, "track_id": record.track_id or None,
+            "sent_at": _stamp(record.sent_at) if record.sent_at else None,
+            "answered_at": _stamp(record.answered_at) if record.answered_at else None,
+            "messages": record.messages}
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from .format import (
     rate_text,
     tax_label,
 )
-from .kinds import pdf_kind
+from .kinds import context_extras, pdf_kind
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +220,7 @@ def build_document_context(document, *, kind: str) -> dict[str, Any]:
             "tail_extra": profile.tail_extra,
         }
         context.update(profile.extra(document, money))
+        context.update(context_extras(document, kind))
         context["facts"] = _facts(context)
         context["summary"] = _summary(context)
         context["page_ref"] = " · ".join(

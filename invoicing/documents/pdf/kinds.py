@@ -45,3 +45,20 @@ def pdf_kind(key: str) -> PdfKind:
         return _KINDS[key]
     except KeyError:
         raise ValueError(f"unknown document kind {key!r}") from None
+
+
+# More context for every printed document, from apps the renderer does not name (the e-CF
+# app adds the e-NCF, its QR, security code, signing time and legend): (document, kind) → dict.
+_CONTEXT_EXTRAS: list[Callable[[Any, str], dict]] = []
+
+
+def register_context(extra: Callable[[Any, str], dict]) -> None:
+    if extra not in _CONTEXT_EXTRAS:
+        _CONTEXT_EXTRAS.append(extra)
+
+
+def context_extras(document, kind: str) -> dict:
+    found: dict = {}
+    for extra in _CONTEXT_EXTRAS:
+        found.update(extra(document, kind) or {})
+    return found
