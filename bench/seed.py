@@ -107,6 +107,13 @@ class Copier:
         self.table = meta.db_table
         self.fields = list(fields)
         self.columns = [meta.get_field(name).column for name in self.fields]
+        # Columns the rows leave out get their model default (Django's defaults live in
+        # Python, not in the table), so a field added later never breaks the seed.
+        given = {meta.get_field(name).column for name in self.fields}
+        extra = [f for f in meta.concrete_fields
+                 if f.column not in given and not f.primary_key and f.has_default()]
+        self.columns += [f.column for f in extra]
+        self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
 
     def copy(self, rows: Iterable[Sequence[Any]]) -> int:
         count = 0
@@ -114,7 +121,7 @@ class Copier:
         with connection.connection.cursor() as cursor, \
                 cursor.copy(f'COPY "{self.table}" ({cols}) FROM STDIN') as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *self.defaults))
                 count += 1
         return count
 
