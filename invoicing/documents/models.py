@@ -60,6 +60,42 @@ class AbstractDocumentTotals(WorkspaceScopedModel):
         abstract = True
 
 
+class CancellationReason(models.TextChoices):
+    """DGII report 608 voiding codes."""
+
+    DETERIORO = "01", _("01 – Deterioro de factura pre-impresa")
+    ERRORES_IMPRESION = "02", _("02 – Errores de impresión (factura pre-impresa)")
+    IMPRESION_DEFECTUOSA = "03", _("03 – Impresión defectuosa")
+    CORRECCION = "04", _("04 – Corrección de la información")
+    CAMBIO_PRODUCTOS = "05", _("05 – Cambio de productos")
+    DEVOLUCION = "06", _("06 – Devolución de productos")
+    OMISION = "07", _("07 – Omisión de productos")
+    ERROR_SECUENCIA = "08", _("08 – Errores en secuencia de NCF")
+    CESE = "09", _("09 – Por cese de operaciones")
+    PERDIDA = "10", _("10 – Pérdida o hurto de talonarios")
+
+
+class AbstractFiscalParties(models.Model):
+    """Who issued a fiscal document and to whom, and how it was voided: frozen at issue
+    (DOMAIN.md: the printed document must not change afterwards)."""
+
+    buyer_name = models.CharField(_("buyer name"), max_length=200, blank=True)
+    buyer_tax_id_type = models.CharField(max_length=10, blank=True)
+    buyer_tax_id = models.CharField(_("buyer tax ID"), max_length=20, blank=True)
+    buyer_address = models.TextField(_("buyer address"), blank=True)
+    issuer_name = models.CharField(_("issuer name"), max_length=200, blank=True)
+    issuer_rnc = models.CharField(_("issuer RNC"), max_length=11, blank=True)
+    issuer_address = models.TextField(_("issuer address"), blank=True)
+
+    cancel_reason_code = models.CharField(_("608 reason"), max_length=2, blank=True,
+                                          choices=CancellationReason.choices)
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class AbstractDocumentLine(models.Model):
     """A line of an invoice or a quotation. `taxes` is a frozen copy of each tax applied:
     `[{"id", "name", "kind", "rate", "amount"}]` with rates and amounts as strings, so a

@@ -102,3 +102,27 @@ class EcfBlockSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField(allow_null=True)
     answered_at = serializers.DateTimeField(allow_null=True)
     messages = EcfMessageSerializer(many=True)
+
+
+class DocumentSerializer(serializers.Serializer):
+    """The schema of what every document's answer carries (the answer itself is built by the
+    document's read model); each kind adds its number, dates, status and links."""
+
+    id = serializers.IntegerField()
+    workspace_id = serializers.IntegerField()
+    contact_id = serializers.IntegerField()
+    contact = ContactSummarySerializer()
+    document_subtype_id = serializers.IntegerField()
+    issue_date = serializers.DateField()
+    subtotal_amount = MoneyField()
+    discount_amount = MoneyField()
+    tax_amount = MoneyField()
+    total_amount = MoneyField()
+    currency_id = serializers.IntegerField()
+    currency = serializers.CharField()
+    exchange_rate = QuantityField()
+    payment_term = serializers.CharField()
+    notes = serializers.CharField()
+    items = ItemSerializer(many=True)
+    salesman_ids = serializers.ListField(child=serializers.IntegerField())
+    salesmen = SalesmanSummarySerializer(many=True)

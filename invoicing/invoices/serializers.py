@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from invoicing.core.api.fields import MoneyField, QuantityField
+from invoicing.core.api.fields import MoneyField
 from invoicing.documents.serializers import (
-    ContactSummarySerializer,
+    DocumentSerializer,
     EcfBlockSerializer,
     ItemInputSerializer,
-    ItemSerializer,
-    SalesmanSummarySerializer,
     money,
     timestamp,
 )
@@ -123,36 +121,18 @@ class CancellationSerializer(serializers.Serializer):
     cancelled_at = serializers.DateTimeField()
 
 
-class InvoiceSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    workspace_id = serializers.IntegerField()
-    contact_id = serializers.IntegerField()
-    contact = ContactSummarySerializer()
-    document_subtype_id = serializers.IntegerField()
+class InvoiceSerializer(DocumentSerializer):
     document_number = serializers.CharField(allow_null=True)
     ncf_valid_until = serializers.DateField(allow_null=True)
-    issue_date = serializers.DateField()
     due_date = serializers.DateField()
     status = serializers.ChoiceField(choices=InvoiceStatus.choices)
-    subtotal_amount = MoneyField()
-    discount_amount = MoneyField()
-    tax_amount = MoneyField()
-    total_amount = MoneyField()
     amount_paid = MoneyField()
     amount_due = MoneyField()
     credited_amount = MoneyField()
     debited_amount = MoneyField()
     credit_notes = NoteSummarySerializer(many=True)
     debit_notes = NoteSummarySerializer(many=True)
-    currency_id = serializers.IntegerField()
-    currency = serializers.CharField()
-    exchange_rate = QuantityField()
-    payment_term = serializers.CharField()
-    notes = serializers.CharField()
-    items = ItemSerializer(many=True)
     payments = InvoicePaymentSerializer(many=True)
-    salesman_ids = serializers.ListField(child=serializers.IntegerField())
-    salesmen = SalesmanSummarySerializer(many=True)
     quotation_id = serializers.IntegerField(allow_null=True)
     is_overdue = serializers.BooleanField()
     ecf = EcfBlockSerializer(allow_null=True)

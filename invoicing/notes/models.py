@@ -16,8 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.errors import Conflict
 from invoicing.core.tenancy import WorkspaceQuerySet
-from invoicing.documents.models import AbstractDocumentLine, AbstractDocumentTotals, money_field
-from invoicing.invoices.models import CancellationReason
+from invoicing.documents.models import (
+    AbstractDocumentLine,
+    AbstractDocumentTotals,
+    AbstractFiscalParties,
+    money_field,
+)
 
 
 class NoteKind(models.TextChoices):
@@ -52,7 +56,7 @@ class NoteQuerySet(WorkspaceQuerySet):
         return self.filter(document_type=NoteKind.DEBIT)
 
 
-class Note(AbstractDocumentTotals):
+class Note(AbstractDocumentTotals, AbstractFiscalParties):
     """A credit or debit note. It names the document it modifies by NCF and date (an invoice
     of this workspace, `invoice`, or one kept outside the system, `invoice` null), carries
     a DGII modification code and reason, and freezes buyer and issuer like an invoice.
@@ -80,18 +84,6 @@ class Note(AbstractDocumentTotals):
     # contact's credit balance (and comes back from it if the note is voided).
     credited_to_balance = money_field(_("credited to the customer's balance"))
 
-    buyer_name = models.CharField(_("buyer name"), max_length=200, blank=True)
-    buyer_tax_id_type = models.CharField(max_length=10, blank=True)
-    buyer_tax_id = models.CharField(_("buyer tax ID"), max_length=20, blank=True)
-    buyer_address = models.TextField(_("buyer address"), blank=True)
-    issuer_name = models.CharField(_("issuer name"), max_length=200, blank=True)
-    issuer_rnc = models.CharField(_("issuer RNC"), max_length=11, blank=True)
-    issuer_address = models.TextField(_("issuer address"), blank=True)
-
-    cancel_reason_code = models.CharField(_("608 reason"), max_length=2, blank=True,
-                                          choices=CancellationReason.choices)
-    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     objects = NoteQuerySet.as_manager()
 

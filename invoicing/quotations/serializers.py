@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from invoicing.core.api.fields import MoneyField, QuantityField
 from invoicing.documents.serializers import (
-    ContactSummarySerializer,
+    DocumentSerializer,
     ItemInputSerializer,
-    ItemSerializer,
-    SalesmanSummarySerializer,
     item_data,
     money,
     timestamp,
@@ -98,28 +95,10 @@ def quotation_data(quotation) -> dict:
     }
 
 
-class QuotationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    workspace_id = serializers.IntegerField()
-    contact_id = serializers.IntegerField()
-    contact = ContactSummarySerializer()
-    document_subtype_id = serializers.IntegerField()
+class QuotationSerializer(DocumentSerializer):
     document_number = serializers.CharField(help_text="`COT-0001`, taken at creation.")
-    issue_date = serializers.DateField()
     valid_until = serializers.DateField()
     status = serializers.ChoiceField(choices=QuotationStatus.choices)
-    subtotal_amount = MoneyField()
-    discount_amount = MoneyField()
-    tax_amount = MoneyField()
-    total_amount = MoneyField()
-    currency_id = serializers.IntegerField()
-    currency = serializers.CharField()
-    exchange_rate = QuantityField()
-    payment_term = serializers.CharField()
-    notes = serializers.CharField()
-    items = ItemSerializer(many=True)
-    salesman_ids = serializers.ListField(child=serializers.IntegerField())
-    salesmen = SalesmanSummarySerializer(many=True)
     invoice_id = serializers.IntegerField(allow_null=True,
                                           help_text="The invoice it was converted into.")
     invoice_number = serializers.CharField(allow_null=True)

@@ -159,7 +159,9 @@ class Normaliser:
         if isinstance(value, list):
             if _ID_KEYS.search(key) and all(isinstance(v, int) for v in value):
                 return [self._id(self.kind_of(key), v) for v in value]
-            inner = kind if key == "results" else self.kind_of(key)
+            # Lines are rows of their document's own table: `invoice.item`, `quotation.item`.
+            inner = kind if key == "results" else \
+                f"{kind}.item" if key == "items" else self.kind_of(key)
             return [self.value("", v, inner) if isinstance(v, dict) else self.value(key, v, inner)
                     for v in value]
         if _ID_KEYS.search(key) and isinstance(value, int):
