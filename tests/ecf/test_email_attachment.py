@@ -1,0 +1,44 @@
+"""Issue 17: the email of an E31 carries its signed XML beside the PDF, as the real SMTP
+server on loopback receives it; a B01's email carries the PDF alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from invoicing.ecf.models import EcfRecord
+from tests.fakes.smtp import smtp_server  # noqa: F401  (fixture)
+from tests.invoices.helpers import make_invoice
+from tests.outreach.helpers import run_outbox
+
+from .issued import body, prepare_issuer
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("installed_certificate")]
+
+
+def test_an_e31_email_carries_its_signed_xml(api, workspace, smtp_server):  # noqa: F811
+    prepare_issuer(workspace)
+    _kind, data = body(workspace, "E31")
+    created = api.post("/api/v1/invoices", data, format="json")
+    assert created.status_code == 201, created.content
+    invoice = created.json()
+    sent = api.post(f"/api/v1/invoices/{invoice['id']}/send", {"to": ["compras@cliente.do"]},
+                    format="json")
+    assert sent.status_code == 202, sent.content
+    run_outbox()
+
+    record = EcfRecord.objects.get(document_kind="invoice", document_id=invoice["id"])
+    message = smtp_server.received[0].message
+    files = {part.get_filename(): part for part in message.iter_attachments()}
+    assert set(files) == {f"{invoice['document_number']}.pdf", record.file_name}
+    assert record.file_name.endswith(".xml")
+    xml = files[record.file_name].get_payload(decode=True)
+    assert xml == bytes(record.xml) and b"<SignatureValue>" in xml
+
+
+def test_a_b01_email_carries_the_pdf_alone(api, workspace, smtp_server):  # noqa: F811
+    invoice = make_invoice(workspace)
+    api.post(f"/api/v1/invoices/{invoice.pk}/send", {"to": ["compras@cliente.do"]},
+             format="json")
+    run_outbox()
+    names = [p.get_filename() for p in smtp_server.received[0].message.iter_attachments()]
+    assert names == [f"{invoice.document_number}.pdf"]
