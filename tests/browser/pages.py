@@ -42,8 +42,10 @@ def _walk(patterns, namespace=""):
                 continue
             yield from _walk(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name,
-                   list(pattern.pattern.converters))
+            # A path() names its arguments in converters, a re_path() in its groups.
+            arguments = list(pattern.pattern.converters) or \
+                list(pattern.pattern.regex.groupindex)
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name, arguments)
 
 
 def _objects(workspace):

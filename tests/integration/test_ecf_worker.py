@@ -104,7 +104,7 @@ def worker(fake_dgii, tmp_path):
         each.stop()
 
 
-def wait_until(condition, worker: Worker, timeout: float = 120.0) -> None:
+def wait_until(condition, worker: Worker, timeout: float = 240.0) -> None:
     """Poll `condition`, sweeping the outbox now and then as beat would (what a killed
     worker held is republished)."""
     deadline = time.monotonic() + timeout

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.integration
 # The generator has no reader for `application/pdf`; it handles binary bodies declared as
 # octet-stream. (The schema says what the server sends: application/pdf.) No post hooks:
 # they would run ruff over the generated code.
-GENERATOR_CONFIG = {"content_type_overrides": {"application/pdf": "application/octet-stream"},
+GENERATOR_CONFIG = {"content_type_overrides": {"application/pdf": "application/octet-stream",
+                                              "application/xml": "application/octet-stream"},
                     "post_hooks": []}
 
 SCRIPT = r'''

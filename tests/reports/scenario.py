@@ -39,6 +39,9 @@ def e31_subtype(workspace) -> DocumentSubtype:
     from invoicing.ecf import services
     from tests.ecf.certs import PASSWORD, p12_for
 
+    # DGII requires the issuer's address on every e-CF (DireccionEmisor).
+    workspace.address = workspace.address or "Av. Winston Churchill 1099, Santo Domingo"
+    workspace.save(update_fields=["address"])
     services.ecf_certificate_install(workspace=workspace, actor=None,
                                      p12_bytes=p12_for(workspace.rnc, workspace.name),
                                      password=PASSWORD)

@@ -48,7 +48,7 @@ def test_a_new_address_confirms_by_mail_then_gets_its_workspace(client):
     assert set(Currency.objects.filter(workspace=ws).values_list("code", flat=True)) == {
         "DOP", "USD"}
     assert Tax.objects.filter(workspace=ws).count() == 4
-    assert DocumentSubtype.objects.filter(workspace=ws).count() == 7
+    assert DocumentSubtype.objects.filter(workspace=ws).count() == 8  # B03 since the notes
 
     client.logout()
     assert client.post(confirm).status_code == 400  # the link works once
