@@ -1,11 +1,14 @@
-"""Issue 17: the email of an E31 carries its signed XML beside the PDF, as the real SMTP
-server on loopback receives it; a B01's email carries the PDF alone."""
+"""Issue 17: the email of an E31 goes once DGII has accepted it, with its signed XML beside
+the PDF, as the real SMTP server on loopback receives it; a B01's email carries the PDF
+alone."""
 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
-from invoicing.ecf.models import EcfRecord
+from invoicing.core.models import OutboxMessage
+from invoicing.ecf.models import EcfRecord, EcfStatus
 from tests.fakes.smtp import smtp_server  # noqa: F401  (fixture)
 from tests.invoices.helpers import make_invoice
 from tests.outreach.helpers import run_outbox
@@ -25,8 +28,12 @@ def test_an_e31_email_carries_its_signed_xml(api, workspace, smtp_server):  # no
                     format="json")
     assert sent.status_code == 202, sent.content
     run_outbox()
+    assert smtp_server.received == []  # signed, not yet accepted by DGII: the email waits
 
     record = EcfRecord.objects.get(document_kind="invoice", document_id=invoice["id"])
+    EcfRecord.objects.filter(pk=record.pk).update(status=EcfStatus.ACCEPTED)
+    OutboxMessage.objects.filter(topic="outreach.email").update(available_at=timezone.now())
+    run_outbox()
     message = smtp_server.received[0].message
     files = {part.get_filename(): part for part in message.iter_attachments()}
     assert set(files) == {f"{invoice['document_number']}.pdf", record.file_name}
