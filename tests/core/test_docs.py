@@ -1,8 +1,8 @@
 """The README and `docs/` stand on their own in a clone of the repository: every relative
 link points at a file inside it that exists (and at a heading that exists), every absolute
 link is a public http(s) site, paths named in backticks exist, and nothing outside the tests
-points at the specs kept beside the repository (`../shared`). `/docs/` serves the guides, and
-the API's interactive documentation links to them."""
+points at the specs kept beside the repository (the folder `shared` one level up).
+`/docs/` serves the guides, and the API's interactive documentation links to them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# A relative link to the specs folder one level up (built from parts so this file itself
+# does not point there).
+OUTSIDE_SPECS = "/".join(["..", "shared"])
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 CODE_BLOCK = re.compile(r"```.*?```", re.S)
@@ -84,7 +87,7 @@ def test_paths_named_in_the_text_exist(page):
 
 def test_nothing_outside_the_tests_points_at_the_specs_beside_the_repository():
     try:
-        listed = subprocess.run(["git", "grep", "-l", "-F", "../shared"], cwd=ROOT,
+        listed = subprocess.run(["git", "grep", "-l", "-F", OUTSIDE_SPECS], cwd=ROOT,
                                 capture_output=True, text=True, check=False)
     except FileNotFoundError:
         pytest.skip("git is not installed")
