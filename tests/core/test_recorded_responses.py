@@ -40,6 +40,12 @@ ADDED_SINCE: set[tuple[str, str]] = {
     # `ecf`: the e-CF block (issue 14), null on these B-series and plain invoices.
     ("invoice", "ecf"),
 }
+# Values that changed on purpose since the recording: (kind, key) -> (now, then). A currency
+# nobody has entered a rate for (the new workspace's USD) answers null, no longer the
+# placeholder 1 it was stored with (API.md: "USD (no rate until one is entered)").
+CHANGED_SINCE: dict[tuple[str, str], tuple[object, object]] = {
+    ("currency", "exchange_rate"): (None, "1.0000"),
+}
 # Default series a workspace gets since the recording (B03, debit notes: issue 12); they are
 # left out of the series list before ids are numbered, so the others keep their numbers.
 SERIES_ADDED_SINCE = {"B03"}
@@ -193,7 +199,12 @@ def without_added(kind: str, payload):
     if kind.startswith("page:") and isinstance(payload, dict) and "results" in payload:
         return {**payload, "results": [without_added(base, r) for r in payload["results"]]}
     paths = [path.split(".") for added_kind, path in ADDED_SINCE if added_kind == base]
-    return _strip(payload, paths)
+    payload = _strip(payload, paths)
+    if isinstance(payload, dict):
+        for (changed_kind, key), (now, then) in CHANGED_SINCE.items():
+            if changed_kind == base and key in payload and payload[key] == now:
+                payload = {**payload, key: then}
+    return payload
 
 
 def _strip(payload, paths):
