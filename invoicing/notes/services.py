@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -246,6 +247,8 @@ def _issue(*, workspace: Workspace, actor: Any, kind: str, invoice_id: Any = Non
     note.save()
     note.written_lines = NoteLine.objects.bulk_create(
         [NoteLine(workspace_id=workspace.pk, note=note, **fields) for fields in built])
+    # What must carry the number (an e-CF's lines: goods or services) reads nothing after it.
+    prefetch_related_objects(note.written_lines, "product")
     if any(line.restock for line in note.written_lines):
         outbox.enqueue("notes.stock", {"note_id": note.pk}, workspace_id=workspace.pk)
     count_cache.changed(workspace.pk)

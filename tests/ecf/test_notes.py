@@ -262,3 +262,51 @@ def test_another_workspace_gets_404_on_the_note_routes(api, other_api, workspace
     base = f"/api/v1/credit-notes/{note['id']}"
     assert other_api.get(f"{base}/xml").status_code == 404
     assert other_api.post(f"{base}/ecf/retry").status_code == 404
+
+
+def test_an_e34_s_issued_event_carries_its_ecf_block_and_keeps_the_lock_window(workspace):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from invoicing.core.models import OutboxMessage
+    from invoicing.webhooks import services as webhook_services
+    from tests.notes.helpers import b01_invoice, credit
+    from tests.webhooks.test_note_events import lock_window
+
+    webhook_services.webhook_create(workspace=workspace, actor=None,
+                                    url="https://erp.example.com/hooks",
+                                    events=["credit_note.issued"])
+    invoice = b01_invoice(workspace)
+    subtype = ecf_series(workspace, "E34")
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        note = credit(workspace, invoice, document_subtype_id=subtype.pk,
+                      items=[amount_line(workspace, "100.00")])
+    # After the number: the note's number, the activity, the signed record, its outbox rows.
+    assert [sql for sql in lock_window(captured) if sql.startswith("SELECT")] == []
+    [event] = [m.payload for m in OutboxMessage.objects.filter(topic="webhooks.fan_out")]
+    assert event["type"] == "credit_note.issued"
+    assert event["data"]["object"] == "credit_note"
+    assert event["data"]["document_number"] == note.document_number
+    record = EcfRecord.objects.get(document_kind="credit_note", document_id=note.pk)
+    assert event["data"]["ecf"]["security_code"] == record.security_code
+    assert event["data"]["ecf"]["status"] == "signed"
+
+
+def test_an_e34_returning_goods_reads_nothing_after_its_number(workspace, tmp_path):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.notes.helpers import credit, three_line_invoice
+    from tests.webhooks.test_note_events import lock_window
+
+    invoice, _products = three_line_invoice(workspace)
+    subtype = ecf_series(workspace, "E34")
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        note = credit(workspace, invoice, document_subtype_id=subtype.pk, full=True)
+    assert [sql for sql in lock_window(captured) if sql.startswith("SELECT")] == []
+    xml = bytes(EcfRecord.objects.get(document_kind="credit_note", document_id=note.pk).xml)
+    assert schema_messages("34", xml) == [] and empty_elements(xml) == []
+    kinds = [item.findtext("IndicadorBienoServicio")
+             for item in parse(xml).iterfind("DetallesItems/Item")]
+    assert kinds == ["1", "1", "2"]  # two goods that come back (1), one service (2)
+    assert xmlsec_verify(xml, tmp_path).returncode == 0
