@@ -14,7 +14,6 @@ from workspaces.roles import READ
 from . import services
 from .models import EcfRecord
 
-
 NOTE_KINDS = ("credit_note", "debit_note")  # one notes table: a note's id names one record
 
 

@@ -1,6 +1,6 @@
-"""The e-CF on the document pages (invoices and notes): `{% ecf_panel invoice %}` on the detail (status, DGII's
-messages, the security code, retry and XML download), `{% ecf_records invoices as ecf %}` once
-per list page (one query) and `{% ecf_badge ecf invoice %}` per row."""
+"""The e-CF on the document pages (invoices and notes): `{% ecf_panel invoice %}` on the
+detail (status, DGII's messages, the security code, retry and XML download), `{% ecf_records
+invoices as ecf %}` once per list page (one query) and `{% ecf_badge ecf invoice %}` per row."""
 
 from __future__ import annotations
 
