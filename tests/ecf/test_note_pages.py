@@ -144,3 +144,38 @@ def test_a_b_series_note_pdf_has_no_ecf_elements(api, workspace):
     text = squash(pdf_text(_content(api.get(f"/api/v1/credit-notes/{note.pk}/pdf"))))
     assert note.document_number in text
     assert "e-NCF" not in text and LEGEND not in text
+
+
+def test_the_note_form_of_an_accepted_e31_issues_an_e34_with_its_ecf(api, workspace,
+                                                                    logged_in_client):
+    from invoicing.notes.models import Note
+    from tests.ecf.issued import ecf_series
+    from tests.ecf.issued_notes import accepted_e31
+
+    ecf_series(workspace, "E34")
+    original = accepted_e31(api, workspace)
+    response = logged_in_client.post(f"/notes/credit/new/{original['id']}/", {
+        "full": "on", "modification_code": "1", "reason": "Anulación",
+        "issue_date": original["issue_date"]})
+    assert response.status_code == 302, response.content.decode()[:500]
+    note = Note.objects.get()
+    assert note.document_number.startswith("E34")
+    record = EcfRecord.objects.get(document_kind="credit_note", document_id=note.pk)
+    page = logged_in_client.get(f"/notes/{note.pk}/").content.decode()
+    assert record.security_code in page and 'data-testid="ecf-panel"' in page
+
+
+def test_the_note_form_of_an_e31_dgii_has_not_accepted_says_so(api, workspace,
+                                                               logged_in_client):
+    from invoicing.notes.models import Note
+    from tests.ecf.issued import ecf_series
+    from tests.ecf.issued_notes import accepted_e31
+
+    ecf_series(workspace, "E34")
+    original = accepted_e31(api, workspace, status=EcfStatus.SENT)
+    response = logged_in_client.post(f"/notes/credit/new/{original['id']}/", {
+        "full": "on", "modification_code": "1", "issue_date": original["issue_date"]})
+    assert response.status_code == 200
+    assert f"DGII aún no ha aceptado {original['document_number']}" in \
+        response.content.decode()
+    assert not Note.objects.exists()
