@@ -68,9 +68,11 @@ def test_a_rejected_note_says_so_with_dgii_messages(api, workspace, logged_in_cl
 
 
 def test_a_b_series_note_page_has_no_ecf_panel(workspace, logged_in_client):
-    from tests.notes.helpers import b01_invoice, credit
+    from tests.notes.helpers import b01_invoice, credit, note_series
 
-    note = credit(workspace, b01_invoice(workspace), full=True)
+    # B04 named: an electronic issuer's default note series is E34.
+    note = credit(workspace, b01_invoice(workspace), full=True,
+                  document_subtype_id=note_series(workspace)[0].pk)
     page = logged_in_client.get(f"/notes/{note.pk}/").content.decode()
     assert 'data-testid="ecf-panel"' not in page
     assert logged_in_client.get(f"/settings/ecf/notes/{note.pk}/xml/").status_code == 404
@@ -138,9 +140,11 @@ def test_the_note_pdf_shows_the_ecf_and_its_qr_reads_back(api, workspace, tmp_pa
 
 
 def test_a_b_series_note_pdf_has_no_ecf_elements(api, workspace):
-    from tests.notes.helpers import b01_invoice, credit
+    from tests.notes.helpers import b01_invoice, credit, note_series
 
-    note = credit(workspace, b01_invoice(workspace), full=True)
+    # B04 named: an electronic issuer's default note series is E34.
+    note = credit(workspace, b01_invoice(workspace), full=True,
+                  document_subtype_id=note_series(workspace)[0].pk)
     text = squash(pdf_text(_content(api.get(f"/api/v1/credit-notes/{note.pk}/pdf"))))
     assert note.document_number in text
     assert "e-NCF" not in text and LEGEND not in text

@@ -132,9 +132,11 @@ def test_note_lists_filter_by_ecf_status(api, workspace):
 
 
 def test_b_series_notes_have_no_ecf_and_no_xml(api, workspace):
-    from tests.notes.helpers import b01_invoice, credit
+    from tests.notes.helpers import b01_invoice, credit, note_series
 
-    note = credit(workspace, b01_invoice(workspace), full=True)
+    # B04 named: an electronic issuer's default note series is E34.
+    note = credit(workspace, b01_invoice(workspace), full=True,
+                  document_subtype_id=note_series(workspace)[0].pk)
     answer = api.get(f"/api/v1/credit-notes/{note.pk}").json()
     assert answer["document_number"].startswith("B04") and answer["ecf"] is None
     assert api.get(f"/api/v1/credit-notes/{note.pk}/xml").status_code == 404
@@ -310,3 +312,23 @@ def test_an_e34_returning_goods_reads_nothing_after_its_number(workspace, tmp_pa
              for item in parse(xml).iterfind("DetallesItems/Item")]
     assert kinds == ["1", "1", "2"]  # two goods that come back (1), one service (2)
     assert xmlsec_verify(xml, tmp_path).returncode == 0
+
+
+def test_a_text_correction_e34_is_a_valid_ecf_or_a_clear_422(api, workspace):
+    from tests.notes.helpers import b01_invoice
+
+    subtype = ecf_series(workspace, "E34").pk
+    original = b01_invoice(workspace)
+    zero = api.post("/api/v1/credit-notes", {
+        "invoice_id": original.pk, "document_subtype_id": subtype, "modification_code": 2,
+        "reason": "Corrige el nombre del cliente",
+        "items": [amount_line(workspace, "0.00", "Corrección de texto")]}, format="json")
+    assert zero.status_code == 201, zero.content
+    xml = _xml(api, zero.json())
+    assert schema_messages("34", xml) == [] and empty_elements(xml) == []
+    assert parse(xml).findtext("InformacionReferencia/CodigoModificacion") == "2"
+    bare = api.post("/api/v1/credit-notes", {
+        "invoice_id": original.pk, "document_subtype_id": subtype, "modification_code": 2,
+        "reason": "Corrige el nombre del cliente"}, format="json")
+    assert bare.status_code == 422, bare.content
+    assert bare.json()["error"]["code"] == "ecf_invalid"
