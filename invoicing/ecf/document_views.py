@@ -13,8 +13,7 @@ from workspaces.roles import READ
 
 from . import services
 from .models import EcfRecord
-
-NOTE_KINDS = ("credit_note", "debit_note")  # one notes table: a note's id names one record
+from .notes import NOTE_KINDS  # one notes table: a note's id names one record
 
 
 def _record(request, kind: str | tuple[str, ...], pk: int) -> EcfRecord:

@@ -53,9 +53,10 @@ def filter_notes(queryset, value: str):
 
 def check_original_accepted(note: Any) -> None:
     """Before a note is numbered: its E-series original (in this system) must be accepted."""
-    invoice = getattr(note, "invoice", None)
-    if getattr(note, "modified_ncf", None) is None or invoice is None \
-            or not _electronic(invoice):
+    if getattr(note, "ecf_document_kind", None) not in NOTE_KINDS:
+        return
+    invoice = note.invoice  # null for a document kept outside the system
+    if invoice is None or not _electronic(invoice):
         return
     status = (EcfRecord.objects.filter(document_kind="invoice", document_id=invoice.pk)
               .values_list("status", flat=True).first())
