@@ -23,6 +23,10 @@ class EcfConfig(AppConfig):
                          cancelling=issue.cancelling)
         blocks.register()
 
+        from . import notes
+
+        notes.register()
+
         from invoicing.documents.pdf.kinds import register_context
 
         from .printed import pdf_context

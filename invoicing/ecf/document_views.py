@@ -13,11 +13,13 @@ from workspaces.roles import READ
 
 from . import services
 from .models import EcfRecord
+from .notes import NOTE_KINDS  # one notes table: a note's id names one record
 
 
-def _record(request, kind: str, pk: int) -> EcfRecord:
-    record = EcfRecord.objects.filter(workspace_id=request.workspace.pk, document_kind=kind,
-                                      document_id=pk).first()
+def _record(request, kind: str | tuple[str, ...], pk: int) -> EcfRecord:
+    kinds = (kind,) if isinstance(kind, str) else kind
+    record = EcfRecord.objects.filter(workspace_id=request.workspace.pk,
+                                      document_kind__in=kinds, document_id=pk).first()
     if record is None:
         raise Http404
     return record
@@ -38,6 +40,24 @@ def invoice_retry(request, pk):
     return run_action(request, lambda: services.ecf_retry(record=record, actor=request.user),
                       success=_("Sending to DGII again."),
                       done=reverse("invoices:detail", args=[pk]))
+
+
+@workspace_required(READ)
+def note_xml(request, pk):
+    """A credit or debit note's signed XML."""
+    record = _record(request, NOTE_KINDS, pk)
+    response = HttpResponse(bytes(record.xml), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{record.file_name}"'
+    return response
+
+
+@workspace_required("ecf_retry")
+@require_POST
+def note_retry(request, pk):
+    record = _record(request, NOTE_KINDS, pk)
+    return run_action(request, lambda: services.ecf_retry(record=record, actor=request.user),
+                      success=_("Sending to DGII again."),
+                      done=reverse("notes:detail", args=[pk]))
 
 
 @workspace_required("invoice_reissue")

@@ -1,7 +1,7 @@
 """The e-CF routes of a document (API.md "Electronic documents (e-CF)"):
 `GET /invoices/{id}/xml` (the signed bytes as stored; `?kind=rfce` an E32's summary) and
-`POST /invoices/{id}/ecf/retry`. Another workspace's document, or one that is not an e-CF,
-answers 404 like a missing id."""
+`POST /invoices/{id}/ecf/retry`, and the same for `/credit-notes` and `/debit-notes`.
+Another workspace's document, or one that is not an e-CF, answers 404 like a missing id."""
 
 from __future__ import annotations
 
@@ -110,4 +110,6 @@ def document_viewset(kind: str, noun: str):
     return EcfDocumentViewSet
 
 
-routes = [("invoices", document_viewset("invoice", "invoice"), "invoice-ecf")]
+routes = [("invoices", document_viewset("invoice", "invoice"), "invoice-ecf"),
+          ("credit-notes", document_viewset("credit_note", "credit note"), "credit-note-ecf"),
+          ("debit-notes", document_viewset("debit_note", "debit note"), "debit-note-ecf")]

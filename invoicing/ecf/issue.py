@@ -1,7 +1,8 @@
 """The e-CF steps of issuing an E-series document (registered with `documents.issuing`).
 
 - `before`: the workspace must be an electronic issuer (409 `ecf_not_configured`); its
-  signing credentials and environment are read here, before the number is taken.
+  signing credentials and environment are read here, before the number is taken. A note's
+  E-series original must have been accepted by DGII (409 `ecf_not_accepted`).
 - `numbered`: inside the issuing transaction, with the number: build the XML from the frozen
   document, validate it against DGII's XSD, sign it, store it (`EcfRecord`) and queue its
   sending (outbox, published after the commit). A document that cannot make a valid e-CF
@@ -36,6 +37,9 @@ def _is_electronic(document: Any) -> bool:
 
 
 def before(document: Any) -> None:
+    from .notes import check_original_accepted
+
+    check_original_accepted(document)
     if not _is_electronic(document):
         return
     workspace = document.workspace

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from invoicing.core.api.schema import PDF_PARAMETERS, PDF_RESPONSES
 from invoicing.core.api.viewsets import WorkspaceViewSet
+from invoicing.documents import blocks
 from invoicing.invoices.api import PdfRenderer
 
 from . import services
@@ -28,7 +29,9 @@ class _NoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceVi
     default_sort = "-issue_date"
 
     def workspace_queryset(self, workspace):
+        # The blocks other apps add (the e-CF's `ecf`) ride in the page's one query.
         return (Note.objects.filter(workspace_id=workspace.pk, document_type=self.kind)
+                .annotate(**blocks.annotations(self.kind, Note._meta.db_table))
                 .select_related("contact", "currency", "document_subtype", "workspace")
                 .prefetch_related(Prefetch("lines",
                                            queryset=NoteLine.objects.order_by("position", "id"))))

@@ -12,6 +12,12 @@ ECF_STATUSES = ("signed", "sent", "accepted", "accepted_conditional", "rejected"
 ECF_STATUS_FILTERS: list[Callable] = []
 
 
+def by_ecf_status(queryset, value: str):
+    for apply in ECF_STATUS_FILTERS:
+        return apply(queryset, value)
+    return queryset.none()
+
+
 class NoteFilter(django_filters.FilterSet):
     invoice_id = IdFilter(field_name="invoice_id")
     contact_id = IdFilter(field_name="contact_id")
@@ -26,8 +32,4 @@ class NoteFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_ecf_status(self, queryset, name, value):
-        if not value:
-            return queryset
-        for apply in ECF_STATUS_FILTERS:
-            return apply(queryset, value)
-        return queryset.none()
+        return by_ecf_status(queryset, value) if value else queryset

@@ -17,6 +17,18 @@ FREE_LINES = 3
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class NoteListForm(forms.Form):
+    """The note list's filter: by e-CF status, as the invoice list."""
+
+    ecf_status = forms.ChoiceField(label=_("e-CF status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from invoicing.invoices.forms import InvoiceFilterForm
+
+        super().__init__(*args, **kwargs)
+        self.fields["ecf_status"].choices = InvoiceFilterForm.base_fields["ecf_status"].choices
+
+
 class NoteForm(forms.Form):
     full = forms.BooleanField(label=_("Credit the whole document (code 1, annuls it)"),
                               required=False)

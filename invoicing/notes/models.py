@@ -129,6 +129,11 @@ class Note(AbstractDocumentTotals, AbstractFiscalParties):
         return self.status == NoteStatus.CANCELLED
 
     @property
+    def ecf_document_kind(self) -> str:
+        """How the e-CF app files this note's signed XML ("credit_note", "debit_note")."""
+        return self.document_type
+
+    @property
     def buyer_display_name(self) -> str:
         return self.buyer_name or self.contact.name
 

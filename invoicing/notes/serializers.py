@@ -11,6 +11,7 @@ from rest_framework import serializers
 from invoicing.core.api.fields import MoneyField, QuantityField
 from invoicing.documents.serializers import (
     ContactSummarySerializer,
+    EcfBlockSerializer,
     ItemInputSerializer,
     ItemSerializer,
     item_data,
@@ -160,7 +161,7 @@ class NoteSerializer(serializers.Serializer):
     credited_to_balance = MoneyField()
     status = serializers.ChoiceField(choices=NoteStatus.choices)
     cancellation = NoteCancellationSerializer(allow_null=True)
-    ecf = serializers.DictField(allow_null=True)
+    ecf = EcfBlockSerializer(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

@@ -8,7 +8,8 @@ come back through the outbox (`notes.stock`, exactly once by movement keys).
 Whether a note is B- or E-series is its series' type: the default series is E34/E33 where
 the workspace may issue E-series (`documents.issuing.series_available`, which the e-CF app
 answers), else B04/B03. Issuing runs `issuing.run_before` and `run_numbered` on the note,
-where the e-CF app builds and signs the XML.
+where the e-CF app builds and signs the XML, and records `credit_note.issued` /
+`debit_note.issued` for the webhooks (asked for before the number, recorded after it).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoicing.core import count_cache, outbox
+from invoicing.core import count_cache, events, outbox
 from invoicing.core.errors import Conflict, InvalidInput
 from invoicing.core.money import ZERO
 from invoicing.documents import issuing
@@ -245,9 +247,13 @@ def _issue(*, workspace: Workspace, actor: Any, kind: str, invoice_id: Any = Non
     note.save()
     note.written_lines = NoteLine.objects.bulk_create(
         [NoteLine(workspace_id=workspace.pk, note=note, **fields) for fields in built])
+    # What must carry the number (an e-CF's lines: goods or services) reads nothing after it.
+    prefetch_related_objects(note.written_lines, "product")
     if any(line.restock for line in note.written_lines):
         outbox.enqueue("notes.stock", {"note_id": note.pk}, workspace_id=workspace.pk)
     count_cache.changed(workspace.pk)
+    event = f"{kind}.issued"  # credit_note.issued / debit_note.issued (API.md "Webhooks")
+    wanted = bool(events.wanted(workspace.pk, event))  # reads come before the number
     allocated = allocate_number(workspace_id=workspace.pk, subtype_id=subtype.pk,
                                 on_date=issue_date)
     note.document_number, note.sequence_number = allocated.document_number, allocated.sequence
@@ -267,6 +273,11 @@ def _issue(*, workspace: Workspace, actor: Any, kind: str, invoice_id: Any = Non
                            "total": note.total_amount},
                         data={"note_id": note.pk, "total": str(note.total_amount)})
     issuing.run_numbered(note)
+    if wanted:  # rendered from memory (the e-CF block from the record just written)
+        from .serializers import note_data
+
+        events.record(event, workspace_id=workspace.pk,
+                      data={"object": kind, **note_data(note, note.written_lines)})
     return note
 
 

@@ -21,7 +21,8 @@ from workspaces.decorators import workspace_required
 from workspaces.services import activity_for
 
 from . import services
-from .forms import FREE_LINES, NoteForm, posted_items
+from .filters import by_ecf_status
+from .forms import FREE_LINES, NoteForm, NoteListForm, posted_items
 from .lines import restocked_quantities
 from .models import Note, NoteKind
 from .pdf import note_pdf_response
@@ -45,9 +46,12 @@ def note_list(request):
     kind = request.GET.get("kind")
     if kind in NoteKind.values:
         queryset = queryset.filter(document_type=kind)
+    form = NoteListForm(request.GET)
+    if form.is_valid() and form.cleaned_data["ecf_status"]:
+        queryset = by_ecf_status(queryset, form.cleaned_data["ecf_status"])
     listing = sorted_page(request, queryset, sorts=LIST_SORTS, default="-issue_date")
     return render(request, "notes/list.html", {"notes": listing["page"].object_list,
-                                               "kind": kind, **listing})
+                                               "kind": kind, "form": form, **listing})
 
 
 def _note_form(request, invoice_pk, kind: str):

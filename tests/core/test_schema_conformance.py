@@ -258,7 +258,26 @@ def walk_ecf(walk: Walk, seed) -> None:
     EcfRecord.objects.filter(document_id=invoice.pk).update(status="rejected")
     again = walk("POST", "/invoices/{id}/reissue/", 201, id=invoice.pk)
     assert again["ecf"]["status"] == "signed"
+    walk_ecf_notes(walk, seed)
     walk("DELETE", "/ecf/certificate/", 204)
+
+
+def walk_ecf_notes(walk: Walk, seed) -> None:
+    """An E34 and an E33 (on a B01): their `ecf` block, signed XML and retry."""
+    from tests.ecf.issued import ecf_series
+    from tests.notes.helpers import amount_line, b01_invoice
+
+    workspace = seed["workspace"]
+    original = b01_invoice(workspace, contact=seed["contact"])
+    for kind, code in (("credit-notes", "E34"), ("debit-notes", "E33")):
+        note = walk("POST", f"/{kind}/", 201, body={
+            "invoice_id": original.pk, "document_subtype_id": ecf_series(workspace, code).pk,
+            "items": [amount_line("10.00", workspace)]})
+        assert note["ecf"]["status"] == "signed"
+        walk("GET", f"/{kind}/", query={"ecf_status": "signed"})
+        assert walk("GET", f"/{kind}/{{id}}/xml/", id=note["id"]).content.startswith(b"<")
+        assert walk("POST", f"/{kind}/{{id}}/ecf/retry/", 202, id=note["id"])["status"] == \
+            "signed"
 
 
 def walk_notes(walk: Walk, seed) -> None:

@@ -22,10 +22,13 @@ def prepare_issuer(workspace) -> None:
     workspace.save(update_fields=["address", "phone"])
 
 
+NOTE_KINDS = {"E33": "debit_note", "E34": "credit_note"}
+
+
 def ecf_series(workspace, code: str, *, end: int = 5000) -> DocumentSubtype:
     subtype, _created = DocumentSubtype.objects.get_or_create(
         workspace=workspace, ncf_type=code,
-        defaults={"name": code, "document_type": "invoice"})
+        defaults={"name": code, "document_type": NOTE_KINDS.get(code, "invoice")})
     if subtype.range_start is None:
         subtype.prefix, subtype.padding = "", 10
         subtype.range_start, subtype.next_number, subtype.range_end = 1, 1, end

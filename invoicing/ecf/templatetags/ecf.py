@@ -1,6 +1,6 @@
-"""The e-CF on the document pages: `{% ecf_panel invoice %}` on the detail (status, DGII's
-messages, the security code, retry and XML download), `{% ecf_records invoices as ecf %}` once
-per list page (one query) and `{% ecf_badge ecf invoice %}` per row."""
+"""The e-CF on the document pages (invoices and notes): `{% ecf_panel invoice %}` on the
+detail (status, DGII's messages, the security code, retry and XML download), `{% ecf_records
+invoices as ecf %}` once per list page (one query) and `{% ecf_badge ecf invoice %}` per row."""
 
 from __future__ import annotations
 
@@ -44,9 +44,10 @@ def ecf_records(documents) -> dict:
     documents = list(documents)
     if not documents:
         return {}
+    # A note list mixes credit and debit notes; their ids are one table's, so unique.
     return {r.document_id: r for r in EcfRecord.objects.filter(
-        document_kind=_kind(documents[0]), document_id__in=[d.pk for d in documents]
-    ).only("document_id", "status", "encf")}
+        document_kind__in={_kind(d) for d in documents},
+        document_id__in=[d.pk for d in documents]).only("document_id", "status", "encf")}
 
 
 @register.simple_tag
