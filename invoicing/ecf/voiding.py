@@ -40,7 +40,9 @@ def ranges_of(numbers: Iterable[str]) -> list[VoidedRange]:
 def void_unused(workspace_id: int) -> int:
     """Send one ANECF for every unused number of the workspace not voided yet. Returns how
     many numbers DGII voided."""
-    records = list(EcfRecord.objects.select_for_update(skip_locked=True)
+    # `of=("self",)`: the workspace's row (joined) is held by every job of the workspace;
+    # skipping on it would leave numbers nobody is voiding.
+    records = list(EcfRecord.objects.select_for_update(skip_locked=True, of=("self",))
                    .select_related("workspace")
                    .filter(UNUSED, workspace_id=workspace_id, number_voided_at__isnull=True)
                    .order_by("encf"))
