@@ -33,7 +33,8 @@ from invoicing.core.models import OutboxMessage
 from workspaces.models import Activity
 
 from .dgii import DgiiOutcomeUnknown, DgiiRejected, DgiiUnavailable, client_for
-from .dgii_answers import Code, Verdict
+from .dgii_answers import Code, Message, Verdict
+from .events import verdict_recorded
 from .models import EcfRecord, EcfStatus
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,7 @@ def _lock(record_id: int, *, skip_locked: bool = False) -> EcfRecord | None:
 
 
 def _event(record: EcfRecord, verb: str, description: str, **data) -> None:
-    """An activity entry on the document (and the webhook-ready event `ecf.accepted` /
-    `ecf.rejected`: the webhooks issue publishes these)."""
+    """An activity entry on the document (its webhook event is `events.verdict_recorded`)."""
     model = record.document_label.partition(".")[2]
     Activity.objects.create(
         workspace_id=record.workspace_id, actor=None, verb=verb,
@@ -95,6 +95,7 @@ def apply_verdict(record: EcfRecord, verdict: Verdict) -> bool:
     record.answered_at = timezone.now()
     record.waiting_since = None
     record.save()
+    verdict_recorded(record)  # the webhook event, in this transaction
     if record.status == EcfStatus.REJECTED:
         _event(record, "ecf_rejected", _("e-CF %(encf)s rejected by DGII") % {"encf": record.encf},
                messages=record.messages, sequence_used=record.sequence_used)
@@ -198,12 +199,9 @@ def attempt(record: EcfRecord, *, resume_attempt: int = 0) -> str:
         return "unknown"
     except DgiiRejected as exc:  # DGII refused to take it: never received, number unused
         record.sent_at = timezone.now()
+        messages = exc.messages or (Message(code=str(exc.status_code or ""), text=str(exc)),)
         apply_verdict(record, Verdict(code=Code.REJECTED, state="Rechazado",
-                                      sequence_used=False,
-                                      messages=exc.messages or ()))
-        if not exc.messages:
-            record.messages = [{"code": str(exc.status_code or ""), "message": str(exc)}]
-            record.save(update_fields=["messages", "updated_at"])
+                                      sequence_used=False, messages=messages))
         return "refused"
     finally:
         client.close()
