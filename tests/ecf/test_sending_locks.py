@@ -13,6 +13,7 @@ PostgreSQL with a second connection holding locks the way a concurrent worker do
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -123,3 +124,84 @@ def test_a_resume_comes_back_for_the_oldest_document_another_worker_holds(
     assert {record_of(i["id"]).status for i in (older, newer)} == {EcfStatus.ACCEPTED}
     received = [r.encf for r in fake_dgii.received if r.kind == "ecf"]
     assert received == [older["document_number"], newer["document_number"]]
+
+
+# --- cancelling a `signed` document races the sender: one row lock decides ------------------
+
+class Sender:
+    """The `ecf.send` handler of another worker, in its own connection."""
+
+    def __init__(self, record_id: int):
+        self.record_id, self.result, self.errors = record_id, None, []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                self.result = sending.send(self.record_id)
+        except BaseException as exc:  # reported to the test
+            self.errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def start(self) -> Sender:
+        self.thread.start()
+        return self
+
+    def join(self) -> str:
+        self.thread.join(30)
+        assert not self.thread.is_alive() and not self.errors, self.errors
+        return self.result
+
+
+def _signed_unsent(api, workspace, settings) -> tuple[dict, int]:
+    settings.ECF_SEND_TO_DGII = False  # issued; the test's own sender sends it
+    invoice = issue(api, workspace)
+    settings.ECF_SEND_TO_DGII = True
+    record = record_of(invoice["id"])
+    assert record.status == EcfStatus.SIGNED
+    return invoice, record.pk
+
+
+def _cancel(api, invoice):
+    return api.post(f"/api/v1/invoices/{invoice['id']}/cancel",
+                    {"reason_code": "04", "reason": "Error"}, format="json")
+
+
+def test_a_cancel_while_the_sender_holds_the_document_waits_and_is_refused(
+        api, workspace, fake_dgii, settings):
+    invoice, record_id = _signed_unsent(api, workspace, settings)
+    encf = invoice["document_number"]
+    fake_dgii.delays = (0.8, 0.8)  # the sender is mid-call, holding the row, for seconds
+    sender = Sender(record_id).start()
+    deadline = time.monotonic() + 10
+    while not fake_dgii.counts.track_id_queries[encf] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    refused = _cancel(api, invoice)  # waits for the sender's commit, then sees DGII has it
+    assert sender.join() == "sent"
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] in ("ecf_pending", "use_credit_note")
+    assert api.get(f"/api/v1/invoices/{invoice['id']}").json()["status"] != "cancelled"
+    assert record_of(invoice["id"]).number_voided_at is None
+    assert fake_dgii.counts.receptions[encf] == 1 and fake_dgii.counts.anecfs == 0
+
+
+def test_a_sender_while_the_cancel_holds_the_document_waits_and_sends_nothing(
+        api, workspace, owner, fake_dgii, settings):
+    from invoicing.invoices.models import Invoice
+    from invoicing.invoices.services import invoice_cancel
+
+    invoice, record_id = _signed_unsent(api, workspace, settings)
+    encf = invoice["document_number"]
+    with transaction.atomic():
+        invoice_cancel(invoice=Invoice.objects.get(pk=invoice["id"]), actor=owner,
+                       reason_code="04", reason="Error")
+        sender = Sender(record_id).start()
+        sender.thread.join(1.5)
+        assert sender.thread.is_alive(), "the sender did not wait for the cancel's lock"
+    assert sender.join() == "nothing"  # it saw the cancel's `voided`, not `signed`
+    settle()
+    record = record_of(invoice["id"])
+    assert record.status == EcfStatus.VOIDED and record.number_voided_at is not None
+    assert fake_dgii.counts.receptions[encf] == 0 and fake_dgii.counts.track_id_queries[encf] == 0
+    assert (workspace.rnc, encf) in fake_dgii.voided and fake_dgii.counts.anecfs_valid == 1
