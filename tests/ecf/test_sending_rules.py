@@ -4,7 +4,9 @@
   workspace, not per document (the fake counts);
 - the back-off is configurable (`ECF_BACKOFF_SECONDS`): status polls and the contingency
   resume are scheduled after its steps, and the resume's steps grow while DGII stays down;
-- the dashboard's panel: waiting (how many, since when), rejected, accepted today."""
+- the dashboard's panel: waiting (how many, since when), rejected, accepted today;
+- an RFCE whose answer was lost is found by DGII's consultation (e-NCF and security code),
+  never received twice."""
 
 from __future__ import annotations
 
@@ -36,8 +38,8 @@ def _fast(workspace, settings, fake_dgii):
     settings.ECF_BACKOFF_SECONDS = (0.05,)
 
 
-def issue(api, workspace) -> dict:
-    _kind, data = body(workspace, "E31")
+def issue(api, workspace, name="E31") -> dict:
+    _kind, data = body(workspace, name)
     response = api.post("/api/v1/invoices", data, format="json")
     assert response.status_code == 201, response.content
     return response.json()
@@ -124,3 +126,16 @@ def test_the_dashboard_shows_waiting_since_rejected_and_accepted_today(
     assert f"{signed_at:%d/%m/%Y %H:%M}" in page  # since when
     assert 'data-testid="ecf-rejected-count">1<' in page
     assert 'data-testid="ecf-accepted-today">1<' in page  # not yesterday's
+
+
+def test_an_rfce_whose_answer_was_lost_is_looked_up_never_sent_twice(api, workspace,
+                                                                     fake_dgii, settings):
+    settings.DGII_TIMEOUT = (2.0, 0.5)
+    fake_dgii.hang_seconds = 1.5
+    fake_dgii.set_scenario(Scenario.timeout_after_receipt())
+    invoice = issue(api, workspace, "E32 under RD$250,000")
+    settle()
+    encf = invoice["document_number"]
+    assert record_of(invoice["id"]).status == EcfStatus.ACCEPTED
+    assert fake_dgii.counts.rfces[encf] == 1 and fake_dgii.counts.receptions[encf] == 0
+    assert fake_dgii.counts.rfce_queries[encf] >= 2  # asked before sending, and after
