@@ -267,6 +267,9 @@ def resume(workspace_id: int, attempt_number: int = 0) -> int:
         outcome = attempt(candidate, resume_attempt=attempt_number + 1)
         if outcome == "waiting":  # `_wait` scheduled the next resume, backing off
             return sent
+        if outcome == "unknown":  # still `signed`, asked again by its own `ecf.send`; the
+            ensure_resume(workspace_id, attempt=attempt_number + 1)  # rest wait behind it
+            return sent
         sent += 1
     later(RESUME, {"workspace_id": workspace_id, "attempt": 0}, workspace_id=workspace_id,
           delay=0.01)
