@@ -112,3 +112,25 @@ def test_no_event_when_no_endpoint_wants_it(api, workspace, fake_dgii, receiver)
     settle(lambda: EcfRecord.objects.filter(document_id=invoice["id"],
                                             status=EcfStatus.ACCEPTED).exists())
     assert fan_outs("ecf.accepted") == []
+
+
+def test_a_note_event_carries_the_note_as_the_api_returns_it(api, workspace):
+    """Credit and debit notes (E34/E33) carry `object: credit_note | debit_note`; the record
+    here stands for the note's e-CF (what the sender holds when DGII answers)."""
+    from django.utils import timezone
+
+    from invoicing.ecf.events import document_object
+    from tests.notes.helpers import amount_line, b01_invoice, credit, debit
+
+    invoice = b01_invoice(workspace)
+    for note, path in ((credit(workspace, invoice, items=[amount_line("10.00", workspace)]),
+                        "credit-notes"),
+                       (debit(workspace, invoice, items=[amount_line("5.00", workspace)]),
+                        "debit-notes")):
+        record = EcfRecord(workspace=workspace, document_kind=note.document_type,
+                           document_id=note.pk, document_label="notes.note", ecf_type="E34",
+                           encf=f"E34{note.pk:010d}", rnc=workspace.rnc,
+                           environment="testecf", file_name="x.xml", xml=b"<ECF/>",
+                           security_code="ABC123", signed_at=timezone.now(), qr_url="")
+        expected = api.get(f"/api/v1/{path}/{note.pk}").json()
+        assert document_object(record) == {"object": note.document_type, **expected}
