@@ -8,8 +8,13 @@ handlers (`tasks.py`), after the issuing commit, never inside a request's transa
   killed after DGII took a document, or a reception whose answer was lost, is resolved by
   that question, not by sending again.
 - Contingency: when DGII cannot be reached the document stays `signed` with
-  `waiting_since`; one `ecf.resume` message per workspace sends the waiting ones when DGII
+  `waiting_since`; one `ecf.resume` message per workspace sends the `signed` ones when DGII
   is back, oldest first (a newer document waits behind older ones).
+- Never waiting with nothing scheduled: a resume that finds the oldest `signed` document
+  held by another worker (whose `waiting_since` it may not see yet) comes back later
+  instead of ending. Locks take only the record's row (`of=("self",)`): a join's rows
+  (the workspace) are locked by every job of the workspace, and `SKIP LOCKED` on them
+  would skip documents nobody holds.
 - A verdict not given yet is asked again after `ECF_BACKOFF_SECONDS` (seconds, then
   minutes).
 """
@@ -28,7 +33,8 @@ from invoicing.core.models import OutboxMessage
 from workspaces.models import Activity
 
 from .dgii import DgiiOutcomeUnknown, DgiiRejected, DgiiUnavailable, client_for
-from .dgii_answers import Code, Verdict
+from .dgii_answers import Code, Message, Verdict
+from .events import verdict_recorded
 from .models import EcfRecord, EcfStatus
 
 log = logging.getLogger(__name__)
@@ -53,14 +59,19 @@ def later(topic: str, payload: dict, *, workspace_id: int, delay: float) -> None
     transaction.on_commit(lambda: outbox.publish(message_id, countdown=delay))
 
 
+def _locked(queryset, *, skip_locked: bool = False):
+    """The record's row only: `select_related("workspace")` would lock the workspace's row
+    too, which every other job of the workspace holds while it works."""
+    return (queryset.select_for_update(skip_locked=skip_locked, of=("self",))
+            .select_related("workspace"))
+
+
 def _lock(record_id: int, *, skip_locked: bool = False) -> EcfRecord | None:
-    return (EcfRecord.objects.select_for_update(skip_locked=skip_locked)
-            .select_related("workspace").filter(pk=record_id).first())
+    return _locked(EcfRecord.objects.filter(pk=record_id), skip_locked=skip_locked).first()
 
 
 def _event(record: EcfRecord, verb: str, description: str, **data) -> None:
-    """An activity entry on the document (and the webhook-ready event `ecf.accepted` /
-    `ecf.rejected`: the webhooks issue publishes these)."""
+    """An activity entry on the document (its webhook event is `events.verdict_recorded`)."""
     model = record.document_label.partition(".")[2]
     Activity.objects.create(
         workspace_id=record.workspace_id, actor=None, verb=verb,
@@ -84,6 +95,7 @@ def apply_verdict(record: EcfRecord, verdict: Verdict) -> bool:
     record.answered_at = timezone.now()
     record.waiting_since = None
     record.save()
+    verdict_recorded(record)  # the webhook event, in this transaction
     if record.status == EcfStatus.REJECTED:
         _event(record, "ecf_rejected", _("e-CF %(encf)s rejected by DGII") % {"encf": record.encf},
                messages=record.messages, sequence_used=record.sequence_used)
@@ -102,17 +114,18 @@ def _schedule_poll(record: EcfRecord) -> None:
           delay=backoff(record.polls))
 
 
-def _wait(record: EcfRecord) -> None:
+def _wait(record: EcfRecord, resume_attempt: int = 0) -> None:
     """DGII cannot be reached: the record waits for the workspace's resume."""
     if record.waiting_since is None:
         record.waiting_since = timezone.now()
         record.save(update_fields=["waiting_since", "updated_at"])
-    ensure_resume(record.workspace_id)
+    ensure_resume(record.workspace_id, attempt=resume_attempt)
 
 
 def ensure_resume(workspace_id: int, *, attempt: int = 0) -> None:
     """One `ecf.resume` scheduled for the workspace (one running now does not count: it may
-    have looked already)."""
+    have looked already). A scheduled one may still start before this transaction commits;
+    it then finds this record locked and comes back (`resume`), so nothing is lost."""
     scheduled = OutboxMessage.objects.filter(
         topic=RESUME, workspace_id=workspace_id, done_at__isnull=True, failed_at__isnull=True,
         available_at__gt=timezone.now()).exists()
@@ -164,9 +177,10 @@ def _send_ecf(client, record: EcfRecord) -> None:
     poll(record, client=client)
 
 
-def attempt(record: EcfRecord) -> str:
+def attempt(record: EcfRecord, *, resume_attempt: int = 0) -> str:
     """Send one locked, `signed` record now. Returns what happened: `sent`, `waiting`
-    (DGII unreachable), `unknown` (asked again shortly) or `refused`."""
+    (DGII unreachable: a resume is scheduled after `backoff(resume_attempt)`), `unknown`
+    (asked again shortly) or `refused`."""
     client = client_for(record.workspace)
     try:
         if record.summary_xml is not None:
@@ -176,7 +190,7 @@ def attempt(record: EcfRecord) -> str:
         return "sent"
     except DgiiUnavailable as exc:
         log.info("ecf: DGII unreachable for %s: %s", record.encf, exc)
-        _wait(record)
+        _wait(record, resume_attempt)
         return "waiting"
     except DgiiOutcomeUnknown as exc:
         log.info("ecf: outcome of %s unknown: %s", record.encf, exc)
@@ -185,12 +199,9 @@ def attempt(record: EcfRecord) -> str:
         return "unknown"
     except DgiiRejected as exc:  # DGII refused to take it: never received, number unused
         record.sent_at = timezone.now()
+        messages = exc.messages or (Message(code=str(exc.status_code or ""), text=str(exc)),)
         apply_verdict(record, Verdict(code=Code.REJECTED, state="Rechazado",
-                                      sequence_used=False,
-                                      messages=exc.messages or ()))
-        if not exc.messages:
-            record.messages = [{"code": str(exc.status_code or ""), "message": str(exc)}]
-            record.save(update_fields=["messages", "updated_at"])
+                                      sequence_used=False, messages=messages))
         return "refused"
     finally:
         client.close()
@@ -234,19 +245,30 @@ def poll_message(record_id: int) -> None:
 
 
 def resume(workspace_id: int, attempt_number: int = 0) -> int:
-    """Send the workspace's waiting documents, oldest first; stop at the first that still
-    cannot reach DGII (and come back later). Returns how many went out."""
+    """Send the workspace's `signed` documents, oldest first; stop at the first that still
+    cannot reach DGII (and come back later, backing off). Returns how many went out.
+
+    The oldest is taken or waited for, never skipped: another worker holding it (its own
+    send, a retry, a cancel) may be about to set its `waiting_since`, relying on a resume
+    that is this one; so the resume comes back shortly rather than end with it unsent, and
+    a newer document never overtakes it."""
+    if not settings.ECF_SEND_TO_DGII:
+        return 0
     sent = 0
+    signed = EcfRecord.objects.filter(workspace_id=workspace_id, status=EcfStatus.SIGNED)
     for _n in range(RESUME_BATCH):
-        candidate = (EcfRecord.objects.select_for_update(skip_locked=True)
-                     .select_related("workspace")
-                     .filter(workspace_id=workspace_id, status=EcfStatus.SIGNED,
-                             waiting_since__isnull=False).order_by("pk").first())
-        if candidate is None:
+        oldest = signed.order_by("pk").values_list("pk", flat=True).first()
+        if oldest is None:
             return sent
-        outcome = attempt(candidate)
-        if outcome == "waiting":
-            ensure_resume(workspace_id, attempt=attempt_number + 1)
+        candidate = _locked(signed.filter(pk=oldest), skip_locked=True).first()
+        if candidate is None:  # held by another worker right now (or just sent): look again
+            ensure_resume(workspace_id, attempt=attempt_number)
+            return sent
+        outcome = attempt(candidate, resume_attempt=attempt_number + 1)
+        if outcome == "waiting":  # `_wait` scheduled the next resume, backing off
+            return sent
+        if outcome == "unknown":  # still `signed`, asked again by its own `ecf.send`; the
+            ensure_resume(workspace_id, attempt=attempt_number + 1)  # rest wait behind it
             return sent
         sent += 1
     later(RESUME, {"workspace_id": workspace_id, "attempt": 0}, workspace_id=workspace_id,

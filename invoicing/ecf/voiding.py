@@ -1,6 +1,7 @@
 """Voiding e-NCF that DGII never took (ANECF), batched per workspace: rejected documents
 whose number DGII says was not used (`secuenciaUtilizada: false`) and `signed` documents
-cancelled before they were sent. Each number is voided once (`number_voided_at`)."""
+cancelled before they were sent. Each number is voided once (`number_voided_at`); one held
+by another worker when the batch is taken goes in a later batch, never nowhere."""
 
 from __future__ import annotations
 
@@ -40,10 +41,19 @@ def ranges_of(numbers: Iterable[str]) -> list[VoidedRange]:
 def void_unused(workspace_id: int) -> int:
     """Send one ANECF for every unused number of the workspace not voided yet. Returns how
     many numbers DGII voided."""
-    records = list(EcfRecord.objects.select_for_update(skip_locked=True)
+    # `of=("self",)`: the workspace's row (joined) is held by every job of the workspace;
+    # skipping on it would leave numbers nobody is voiding.
+    records = list(EcfRecord.objects.select_for_update(skip_locked=True, of=("self",))
                    .select_related("workspace")
                    .filter(UNUSED, workspace_id=workspace_id, number_voided_at__isnull=True)
                    .order_by("encf"))
+    held = (EcfRecord.objects.filter(UNUSED, workspace_id=workspace_id,
+                                     number_voided_at__isnull=True)
+            .exclude(pk__in=[r.pk for r in records]))
+    if held.exists():  # held by another worker now (a sender that lost to a cancel…): later
+        from .sending import VOID, backoff, later
+
+        later(VOID, {"workspace_id": workspace_id}, workspace_id=workspace_id, delay=backoff(0))
     if not records:
         return 0
     workspace = records[0].workspace

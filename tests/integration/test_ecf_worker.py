@@ -169,10 +169,7 @@ def test_each_scenario_ends_in_its_status_and_nothing_is_received_twice(
         "E310000000003": (Scenario.reject(sequence_used=False), EcfStatus.REJECTED),
         "E310000000004": (Scenario.timeout_after_receipt(), EcfStatus.ACCEPTED),
         "E310000000005": (Scenario.in_process(3), EcfStatus.ACCEPTED),
-        # DGII answering 500 twice is proven in-process (tests/ecf/test_sending.py); with a real
-        # worker it can stay `signed` with no resume scheduled (a race between the send that
-        # sets waiting_since and a resume that skipped the locked row): open defect, see the
-        # closing note of 2026-12-02.
+        "E310000000006": (Scenario.server_error(2), EcfStatus.ACCEPTED),
     }
     for encf, (scenario, _status) in plan.items():
         fake_dgii.set_scenario(scenario, encf=encf)
