@@ -70,7 +70,7 @@ def public_document(request, token: str):
     response = render(request, "outreach/public.html", {
         "document": document, "lines": lines, "totals": summarize_stored(lines),
         "symbol": document.currency.symbol, "title": kind.title_es, "token": token,
-        "is_invoice": link.kind == "invoice",
+        "is_invoice": link.kind == "invoice", "is_note": kind.note_type != "",
     })
     return _private(response)
 
