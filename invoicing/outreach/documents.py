@@ -88,3 +88,16 @@ def extra_attachments(document) -> list[tuple[str, bytes, str]]:
     for provider in _providers():
         files.extend(provider(document, kind_of(document)) or [])
     return files
+
+
+def signed_xml(document) -> tuple[str, bytes] | None:
+    """The signed XML an app attaches to this document's email (an accepted e-CF's), for the
+    customer link's download; None while there is none or it is not ready."""
+    from invoicing.core.outbox import RetryLater
+
+    try:
+        files = extra_attachments(document)
+    except RetryLater:
+        return None
+    return next(((name, content) for name, content, mimetype in files
+                 if mimetype in ("application/xml", "text/xml")), None)
