@@ -209,6 +209,8 @@ class TestDetailAndActions:
         html = logged_in_client.get(detail).content.decode()
         assert 'data-testid="converted"' in html and 'data-testid="convert"' not in html
         assert "INV-0001" in html
+        # An invoiced quotation is not sent again: neither "Enviar" nor the form show.
+        assert 'data-testid="send"' not in html and 'id="send-form"' not in html
 
     def test_convert_offers_invoice_types_only(self, logged_in_client, workspace):
         quotation = make_quotation(workspace, status="accepted")
