@@ -236,6 +236,7 @@ def test_the_note_page_sends_it(logged_in_client, workspace, smtp_server):
     note = debit(workspace, b01_invoice(workspace), items=[amount_line("10.00", workspace)])
     page = logged_in_client.get(f"/notes/{note.pk}/").content.decode()
     assert f'action="/outreach/debit_note/{note.pk}/send/"' in page
+    assert f'value="{note.contact.email}"' in page  # "to" prefilled from the contact
     assert 'data-testid="send-button"' in page
     response = logged_in_client.post(f"/outreach/debit_note/{note.pk}/send/",
                                      {"to": "compras@cliente.do", "cc": "", "message": "Hola"})
