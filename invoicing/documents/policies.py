@@ -239,8 +239,10 @@ class QuotationPolicy(Policy):
                      lambda q: _quotation_state(q, OPEN_QUOTATION, _("Cannot edit"))),
         "delete": Rule("quotation_delete",
                        lambda q: _quotation_state(q, ("draft",), _("Cannot delete"))),
-        "send": Rule("quotation_send",
-                     lambda q: _quotation_state(q, ("draft",), _("Cannot send"))),
+        # Emailing it (API.md `POST /quotations/{id}/send`): a draft becomes sent; a sent or
+        # accepted one may go again (a copy); a closed offer is not sent.
+        "send": Rule("document_send",
+                     lambda q: _quotation_state(q, CONVERTIBLE_QUOTATION, _("Cannot send"))),
         "accept": Rule("quotation_accept",
                        lambda q: _quotation_state(q, ("sent",), _("Cannot accept"))),
         "reject": Rule("quotation_reject",
@@ -248,7 +250,6 @@ class QuotationPolicy(Policy):
         "convert": Rule("quotation_convert",
                         lambda q: _quotation_state(q, CONVERTIBLE_QUOTATION,
                                                    _("Cannot convert"))),
-        "email": Rule("document_send", lambda q: None),
     }
 
     @property

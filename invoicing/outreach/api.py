@@ -1,7 +1,8 @@
 """Outreach's API (API.md "Sending documents to customers", "Recurring invoices"):
-`POST /invoices/{id}/send` (and `/quotations/{id}/email`: `/quotations/{id}/send` already
-marks a draft as sent), `GET …/{id}/share`, `POST …/{id}/share/revoke`, `GET …/{id}/emails`,
-`/recurring-invoices` and the singleton `/outreach/settings`. Thin: parse, call a service."""
+`POST /invoices/{id}/send` (and `/quotations/{id}/send`, `/credit-notes/{id}/send`,
+`/debit-notes/{id}/send`), `GET …/{id}/share`, `POST …/{id}/share/revoke`,
+`GET …/{id}/emails`, `/recurring-invoices` and the singleton `/outreach/settings`. Thin:
+parse, call a service."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from invoicing.core.api.filtering import BooleanFilter, IdFilter
 from invoicing.core.api.viewsets import WorkspaceViewSet
 from invoicing.invoices.models import Invoice
+from invoicing.notes.models import Note, NoteKind
 from invoicing.quotations.models import Quotation
 
 from . import recurring, services
@@ -42,7 +44,7 @@ class _DocumentOutreachViewSet(WorkspaceViewSet):
     pagination_class = None
     filter_backends: list = []
     serializer_class = DeliverySerializer
-    action_names = {"send": "document_send", "email": "document_send",
+    action_names = {"send": "document_send",
                     "share": "share_link_manage", "share_revoke": "share_link_manage",
                     "emails": "read"}
 
@@ -103,11 +105,43 @@ class QuotationOutreachViewSet(_DocumentOutreachViewSet):
     queryset = Quotation.objects.all()
     kind = "quotation"
 
-    @extend_schema(summary="Email the quotation to the customer",
+    @extend_schema(summary="Email the quotation to the customer (a draft becomes sent)",
+                   description=SEND_DESCRIPTION + " A draft quotation becomes `sent` in the "
+                   "same request; a sent or accepted one may be sent again and keeps its "
+                   "status; a rejected, expired or invoiced one is 409.",
+                   request=SendInputSerializer, responses={202: DeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        return self._send(request)
+
+
+class _NoteOutreachViewSet(_DocumentOutreachViewSet):
+    queryset = Note.objects.all()
+    note_type = NoteKind.CREDIT
+
+    def workspace_queryset(self, workspace):
+        return super().workspace_queryset(workspace).filter(document_type=self.note_type)
+
+
+class CreditNoteOutreachViewSet(_NoteOutreachViewSet):
+    kind = note_type = NoteKind.CREDIT
+
+    @extend_schema(summary="Email the credit note to the customer",
                    description=SEND_DESCRIPTION, request=SendInputSerializer,
                    responses={202: DeliverySerializer})
     @action(detail=True, methods=["post"])
-    def email(self, request, pk=None):
+    def send(self, request, pk=None):
+        return self._send(request)
+
+
+class DebitNoteOutreachViewSet(_NoteOutreachViewSet):
+    kind = note_type = NoteKind.DEBIT
+
+    @extend_schema(summary="Email the debit note to the customer",
+                   description=SEND_DESCRIPTION, request=SendInputSerializer,
+                   responses={202: DeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
         return self._send(request)
 
 
@@ -214,6 +248,8 @@ class OutreachSettingsViewSet(WorkspaceViewSet):
 routes = [
     ("invoices", InvoiceOutreachViewSet, "invoice-outreach"),
     ("quotations", QuotationOutreachViewSet, "quotation-outreach"),
+    ("credit-notes", CreditNoteOutreachViewSet, "credit-note-outreach"),
+    ("debit-notes", DebitNoteOutreachViewSet, "debit-note-outreach"),
     ("recurring-invoices", RecurringInvoiceViewSet, "recurring-invoice"),
     ("outreach", OutreachSettingsViewSet, "outreach-settings"),
 ]

@@ -16,6 +16,8 @@ from invoicing.core.tenancy import WorkspaceQuerySet, WorkspaceScopedModel
 class DocumentKind(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
     QUOTATION = "quotation", _("Quotation")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+    DEBIT_NOTE = "debit_note", _("Debit note")
 
 
 class Language(models.TextChoices):

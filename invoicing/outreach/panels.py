@@ -10,7 +10,7 @@ from workspaces.authorization import allowed
 from .documents import is_shareable, kind_of
 from .forms import SendForm
 from .models import DeliveryStatus, EmailDelivery, ShareLink
-from .services import link_url, settings_for
+from .services import POLICIES, link_url, settings_for
 
 
 def document_panel(request, document) -> str:
@@ -28,8 +28,10 @@ def document_panel(request, document) -> str:
         pending = delivery.outbox_message
         delivery.retrying_error = (pending.last_error if pending is not None
                                    and delivery.status == DeliveryStatus.QUEUED else "")
+    # The form shows when the role and the document's state allow a send (a draft invoice or
+    # a closed quotation does not go out): the policy the service checks.
     can_send = allowed(user, document.workspace_id, "document_send") and \
-        (kind != "invoice" or not document.is_draft)
+        POLICIES[kind](document, user).refusal("send") is None
     form = SendForm(initial={"to": document.contact.email,
                              "message": settings_for(document.workspace_id).email_message}) \
         if can_send else None

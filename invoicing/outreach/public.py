@@ -1,7 +1,8 @@
-"""The customer link's pages: `/p/<token>/` shows one document without a login and
-`/p/<token>/pdf/` its PDF. They reach nothing else: the document is looked up by the link's
-own workspace, kind and id; no navigation, no other document; `noindex`; rate-limited per
-client address. A revoked, expired or unknown token is a plain 404."""
+"""The customer link's pages: `/p/<token>/` shows one document without a login,
+`/p/<token>/pdf/` its PDF and, for an accepted e-CF, `/p/<token>/xml/` its signed XML. They
+reach nothing else: the document is looked up by the link's own workspace, kind and id; no
+navigation, no other document; `noindex`; rate-limited per client address. A revoked,
+expired or unknown token is a plain 404."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ import logging
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from accounts.throttle import client_address
 from invoicing.documents.pdf.responses import document_pdf_response
 from invoicing.documents.totals import summarize_stored
 
-from .documents import KINDS
+from .documents import KINDS, signed_xml
 from .models import ShareLink
 from .services import share_link_viewed
 
@@ -70,7 +72,9 @@ def public_document(request, token: str):
     response = render(request, "outreach/public.html", {
         "document": document, "lines": lines, "totals": summarize_stored(lines),
         "symbol": document.currency.symbol, "title": kind.title_es, "token": token,
-        "is_invoice": link.kind == "invoice",
+        "is_invoice": link.kind == "invoice", "is_note": kind.note_type != "",
+        "has_xml": (document.document_number or "").startswith("E")
+        and signed_xml(document) is not None,
     })
     return _private(response)
 
@@ -84,3 +88,20 @@ def public_pdf(request, token: str):
     share_link_viewed(link=link, document=document)
     return _private(document_pdf_response(document, kind=link.kind,
                                           inline=not request.GET.get("download")))
+
+
+@require_GET
+def public_xml(request, token: str):
+    opened, refused = _open(request, token)
+    if refused:
+        return refused
+    link, document = opened
+    found = signed_xml(document)
+    if found is None:
+        raise Http404
+    share_link_viewed(link=link, document=document)
+    name, content = found
+    response = HttpResponse(content, content_type="application/xml")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return _private(response)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from invoicing.core import outbox
 from invoicing.core.errors import InvalidInput
-from invoicing.documents.policies import InvoicePolicy, QuotationPolicy
+from invoicing.documents.policies import InvoicePolicy, NotePolicy, QuotationPolicy
+from invoicing.quotations.services import quotation_send
 from workspaces.authorization import requires
 from workspaces.models import Workspace
 from workspaces.services import activity_record
@@ -66,11 +67,19 @@ def _addresses(values: Iterable[str] | str | None, field: str) -> list[str]:
     return found
 
 
+POLICIES = {DocumentKind.INVOICE: InvoicePolicy, DocumentKind.QUOTATION: QuotationPolicy,
+            DocumentKind.CREDIT_NOTE: NotePolicy, DocumentKind.DEBIT_NOTE: NotePolicy}
+
+
 def _check_sendable(document, actor) -> None:
-    if kind_of(document) == DocumentKind.INVOICE:
-        InvoicePolicy(document, actor).check("send")
-    else:
-        QuotationPolicy(document, actor).check("email")
+    POLICIES[kind_of(document)](document, actor).check("send")
+
+
+def _mark_quotation_sent(document, actor) -> None:
+    """Emailing a draft quotation is what sends it (API.md Quotations: `draft` → `sent`), in
+    the transaction that queues the email; a sent or accepted one keeps its status."""
+    if kind_of(document) == DocumentKind.QUOTATION and document.status == "draft":
+        quotation_send(quotation=document, actor=actor)
 
 
 def link_url(link: ShareLink, base_url: str = "") -> str:
@@ -110,8 +119,9 @@ def queue_delivery(*, document, actor: Any, to: list[str], cc: list[str], messag
 def document_send(*, document, actor: Any, to: Iterable[str] | str | None = None,
                   cc: Iterable[str] | str | None = None, message: str | None = None,
                   base_url: str = "") -> EmailDelivery:
-    """Email an issued invoice or a quotation to its customer (the contact's email unless
-    `to` says otherwise): 400 `to` without any address."""
+    """Email an issued invoice, a quotation or a note to its customer (the contact's email
+    unless `to` says otherwise): 400 `to` without any address. A draft quotation becomes
+    sent; a closed one (rejected, expired, invoiced) and a draft invoice are 409."""
     document = type(document).objects.select_for_update(of=("self",)).select_related(
         "workspace", "contact", "document_subtype").get(pk=document.pk)
     _check_sendable(document, actor)
@@ -123,6 +133,7 @@ def document_send(*, document, actor: Any, to: Iterable[str] | str | None = None
                            field="to")
     if message is None:
         message = settings_for(document.workspace_id).email_message
+    _mark_quotation_sent(document, actor)
     return queue_delivery(document=document, actor=actor, to=recipients, cc=copies,
                           message=message, purpose=DeliveryPurpose.SEND, base_url=base_url)
 

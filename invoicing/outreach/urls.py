@@ -16,4 +16,5 @@ urlpatterns = [
     path("settings/outreach/", views.settings_view, name="settings"),
     path("p/<str:token>/", public.public_document, name="public"),
     path("p/<str:token>/pdf/", public.public_pdf, name="public_pdf"),
+    path("p/<str:token>/xml/", public.public_xml, name="public_xml"),
 ]

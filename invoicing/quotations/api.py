@@ -25,7 +25,8 @@ from .serializers import (
 )
 
 LIFECYCLE = (
-    "Statuses: `draft` → `sent` (action `send`) → `accepted` (`accept`) or `rejected` "
+    "Statuses: `draft` → `sent` (action `send`, which emails it to the customer: 202) → "
+    "`accepted` (`accept`) or `rejected` "
     "(`reject`). Open quotations (`draft`, `sent`) become `expired` once past `valid_until` "
     "(an hourly task; until it runs they already refuse changes as expired). `draft`, `sent` "
     "and `accepted` quotations may be converted (`convert`) into an issued invoice, once; "
@@ -88,13 +89,6 @@ class QuotationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspa
     def destroy(self, request, *args, **kwargs):
         services.quotation_delete(quotation=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(summary="Mark a draft as sent to the customer", request=None,
-                   responses=QuotationSerializer)
-    @action(detail=True, methods=["post"])
-    def send(self, request, pk=None):
-        quotation = services.quotation_send(quotation=self.get_object(), actor=request.user)
-        return self._render(quotation)
 
     @extend_schema(summary="Record that the customer accepted a sent quotation", request=None,
                    responses=QuotationSerializer)

@@ -3,8 +3,8 @@ admin, the demo and the Celery task call these functions and nothing else.
 
 Lifecycle (documented in the API schema and on the detail page):
 
-    draft ──send──▶ sent ──accept──▶ accepted
-      │               └───reject──▶ rejected
+    draft ──send (its email)──▶ sent ──accept──▶ accepted
+      │                           └───reject──▶ rejected
       │  (draft, sent: past valid_until ──▶ expired, by `quotations_expire_due`)
       └──────── draft, sent, accepted ──convert──▶ invoiced
 
@@ -308,7 +308,9 @@ def _transition(*, quotation: Quotation, actor: Any, allowed: tuple[str, ...], t
 @requires("quotation_send")
 @transaction.atomic
 def quotation_send(*, quotation: Quotation, actor: Any) -> Quotation:
-    """draft → sent. Marks it as sent to the customer (emailing can come later)."""
+    """draft → sent: the quotation went to the customer. Emailing it (outreach's
+    `document_send`, API `POST /quotations/{id}/send`) calls this for a draft, in the
+    transaction that queues the email; the admin may also mark one sent by other means."""
     return _transition(quotation=quotation, actor=actor, allowed=(QuotationStatus.DRAFT,),
                        to=QuotationStatus.SENT, verb="sent", what=_("Cannot send"),
                        description=_("Marked as sent to the customer"))

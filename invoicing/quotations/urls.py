@@ -9,7 +9,6 @@ urlpatterns = [
     path("new/", views.quotation_new, name="new"),
     path("<int:pk>/", views.quotation_detail, name="detail"),
     path("<int:pk>/edit/", views.quotation_edit, name="edit"),
-    path("<int:pk>/send/", views.quotation_send_view, name="send"),
     path("<int:pk>/accept/", views.quotation_accept_view, name="accept"),
     path("<int:pk>/reject/", views.quotation_reject_view, name="reject"),
     path("<int:pk>/convert/", views.quotation_convert_view, name="convert"),

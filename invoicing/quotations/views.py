@@ -155,15 +155,6 @@ def _run(request, pk, action, success):
 
 @workspace_required(SELL)
 @require_POST
-def quotation_send_view(request, pk):
-    quotation = _get_quotation(request, pk)
-    return _run(request, pk, lambda: services.quotation_send(quotation=quotation,
-                                                             actor=request.user),
-                _("Quotation marked as sent."))
-
-
-@workspace_required(SELL)
-@require_POST
 def quotation_accept_view(request, pk):
     quotation = _get_quotation(request, pk)
     return _run(request, pk, lambda: services.quotation_accept(quotation=quotation,

@@ -48,7 +48,11 @@ def test_quotation_from_form_to_invoice(logged_in_page, staff):
     assert page.get_by_test_id("document-number").inner_text() == "COT-0001"
     assert page.locator("[data-testid=status] .badge-draft").count() == 1
 
+    # "Enviar" leads to the send form (to prefilled from the contact): it emails the
+    # quotation and a draft becomes sent.
     page.get_by_test_id("send").click()
+    page.fill("#id_to", "compras@cliente.do")
+    page.get_by_test_id("send-button").click()
     page.wait_for_selector("[data-testid=status] .badge-sent")
     page.get_by_test_id("accept").click()
     page.wait_for_selector("[data-testid=status] .badge-accepted")

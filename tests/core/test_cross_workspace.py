@@ -39,7 +39,8 @@ def all_makers() -> dict:
 SHARED_ROUTES = {"rnc": "tax_id"}
 # Viewsets that add actions to another resource's objects (`/invoices/{id}/send`): the owner
 # check reads that resource's detail route.
-DETAIL_OF = {"invoice-outreach": "invoice", "quotation-outreach": "quotation"}
+DETAIL_OF = {"invoice-outreach": "invoice", "quotation-outreach": "quotation",
+             "credit-note-outreach": "credit-note", "debit-note-outreach": "debit-note"}
 
 
 def detail_routes(basename: str, kwarg: str = "pk") -> list[tuple[str, list[str]]]:

@@ -49,3 +49,28 @@ def test_a_b01_email_carries_the_pdf_alone(api, workspace, smtp_server):  # noqa
     run_outbox()
     names = [p.get_filename() for p in smtp_server.received[0].message.iter_attachments()]
     assert names == [f"{invoice.document_number}.pdf"]
+
+
+def test_the_customer_link_offers_the_signed_xml_once_accepted(api, workspace):
+    """Issue 17: the customer link lets the customer download the PDF and, for an e-CF, its
+    signed XML (once DGII accepted it, like the email)."""
+    import re
+
+    from django.test import Client
+
+    prepare_issuer(workspace)
+    _kind, data = body(workspace, "E31")
+    invoice = api.post("/api/v1/invoices", data, format="json").json()
+    url = api.get(f"/api/v1/invoices/{invoice['id']}/share").json()["url"]
+    path = re.sub(r"^https?://[^/]+", "", url)
+    assert 'data-testid="public-xml"' not in Client().get(path).content.decode()
+    assert Client().get(f"{path}xml/").status_code == 404  # not accepted yet
+
+    record = EcfRecord.objects.get(document_kind="invoice", document_id=invoice["id"])
+    EcfRecord.objects.filter(pk=record.pk).update(status=EcfStatus.ACCEPTED)
+    assert f'href="{path}xml/"' in Client().get(path).content.decode()
+    xml = Client().get(f"{path}xml/")
+    assert xml.status_code == 200 and xml["Content-Type"] == "application/xml"
+    assert xml.content == bytes(record.xml)
+    assert record.file_name in xml["Content-Disposition"]
+    assert xml["X-Robots-Tag"].startswith("noindex")

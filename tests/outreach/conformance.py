@@ -9,8 +9,18 @@ def walk_outreach(walk, seed) -> None:
     invoice, quotation = seed["invoice"].pk, seed["quotation"].pk
     walk("POST", "/invoices/{id}/send/", 202, id=invoice,
          body={"to": ["compras@hidalgos.do"], "cc": [], "message": "Adjunta su factura."})
-    walk("POST", "/quotations/{id}/email/", 202, id=quotation, body={"message": "Saludos"})
-    for resource, pk in (("invoices", invoice), ("quotations", quotation)):
+    walk("POST", "/quotations/{id}/send/", 202, id=quotation, body={"message": "Saludos"})
+    from tests.notes.helpers import amount_line, b01_invoice, credit, debit
+
+    workspace = seed["invoice"].workspace
+    original = b01_invoice(workspace)
+    notes = {"credit-notes": credit(workspace, original, items=[amount_line("10.00",
+                                                                            workspace)]).pk,
+             "debit-notes": debit(workspace, original, items=[amount_line("10.00",
+                                                                          workspace)]).pk}
+    for resource, pk in notes.items():
+        walk("POST", f"/{resource}/{{id}}/send/", 202, id=pk, body={"to": ["a@hidalgos.do"]})
+    for resource, pk in (("invoices", invoice), ("quotations", quotation), *notes.items()):
         assert walk("GET", f"/{resource}/{{id}}/emails/", id=pk)
         assert walk("GET", f"/{resource}/{{id}}/share/", id=pk)["url"]
         walk("POST", f"/{resource}/{{id}}/share/revoke/", 204, id=pk)

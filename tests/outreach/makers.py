@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.invoices.helpers import make_invoice
+from tests.notes.makers import make_credit_note, make_debit_note
 from tests.quotations.helpers import make_quotation
 
 
@@ -26,6 +27,8 @@ def make_settings(workspace):
 MAKERS = {
     "invoice-outreach": lambda workspace: make_invoice(workspace),
     "quotation-outreach": make_quotation,
+    "credit-note-outreach": make_credit_note,
+    "debit-note-outreach": make_debit_note,
     "recurring-invoice": make_recurring,
     "outreach-settings": make_settings,
 }

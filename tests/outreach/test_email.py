@@ -165,15 +165,116 @@ def test_a_draft_is_not_sent(api, workspace):
     assert response.status_code == 409
 
 
-def test_a_quotation_is_emailed(api, workspace, smtp_server):
+def test_a_quotation_is_emailed_and_becomes_sent(api, workspace, smtp_server):
     quotation = make_quotation(workspace, contact=customer(workspace, email="ventas@c.do"))
-    response = api.post(f"/api/v1/quotations/{quotation.pk}/email", {}, format="json")
+    response = api.post(f"/api/v1/quotations/{quotation.pk}/send", {}, format="json")
     assert response.status_code == 202
+    assert api.get(f"/api/v1/quotations/{quotation.pk}").json()["status"] == "sent"
     run_outbox()
     message = smtp_server.received[0].message
     assert message["Subject"] == f"Cotización {quotation.document_number} de Acme SRL"
     assert [p.get_filename() for p in message.iter_attachments()] == \
         [f"{quotation.document_number}.pdf"]
+
+
+@pytest.mark.parametrize("kind", ["credit", "debit"])
+def test_a_note_is_emailed_with_its_pdf(api, workspace, smtp_server, kind):
+    """API.md: `POST /credit-notes/{id}/send` and `/debit-notes/{id}/send`, like invoices."""
+    from tests.notes.helpers import amount_line, b01_invoice, credit, debit
+
+    original = b01_invoice(workspace, contact=customer(
+        workspace, name="Farmacia Los Hidalgos SRL", tax_id_type="rnc", tax_id="101850043",
+        email="pagos@hidalgos.do"))
+    note = (credit if kind == "credit" else debit)(
+        workspace, original, items=[amount_line("100.00", workspace)])
+    response = api.post(f"/api/v1/{kind}-notes/{note.pk}/send", {"cc": ["c@hidalgos.do"]},
+                        format="json")
+    assert response.status_code == 202, response.content
+    # A credit note's id is not a debit note's: the other resource answers 404.
+    other = "debit" if kind == "credit" else "credit"
+    assert api.post(f"/api/v1/{other}-notes/{note.pk}/send", {}, format="json") \
+        .status_code == 404
+    run_outbox()
+    got = smtp_server.received[0]
+    assert sorted(got.recipients) == ["c@hidalgos.do", "pagos@hidalgos.do"]
+    title = "Nota de crédito" if kind == "credit" else "Nota de débito"
+    assert got.message["Subject"] == f"{title} {note.document_number} de Acme SRL"
+    pdfs = [p for p in got.message.iter_attachments()]
+    assert [p.get_filename() for p in pdfs] == [f"{note.document_number}.pdf"]
+    assert pdfs[0].get_content().startswith(b"%PDF")
+    shown = api.get(f"/api/v1/{kind}-notes/{note.pk}/emails").json()
+    assert shown[0]["status"] == "sent"
+    share = api.get(f"/api/v1/{kind}-notes/{note.pk}/share").json()
+    assert "/p/" in share["url"]
+
+
+def test_a_note_goes_with_the_xml_its_app_gives(api, workspace, smtp_server):
+    """The signed XML of an e-CF note comes from the e-CF app's provider, as for invoices."""
+    from tests.notes.helpers import amount_line, b01_invoice, credit
+
+    note = credit(workspace, b01_invoice(workspace), items=[amount_line("10.00", workspace)])
+    seen = []
+
+    def signed_xml(document, kind):
+        seen.append(kind)
+        return [(f"{document.document_number}.xml", b"<ECF/>", "application/xml")]
+
+    documents.ATTACHMENT_PROVIDERS.append(signed_xml)
+    try:
+        api.post(f"/api/v1/credit-notes/{note.pk}/send", {"to": ["a@b.do"]}, format="json")
+        run_outbox()
+    finally:
+        documents.ATTACHMENT_PROVIDERS.remove(signed_xml)
+    assert seen == ["credit_note"]
+    names = [p.get_filename() for p in smtp_server.received[0].message.iter_attachments()]
+    assert names == [f"{note.document_number}.pdf", f"{note.document_number}.xml"]
+
+
+def test_the_note_page_sends_it(logged_in_client, workspace, smtp_server):
+    from tests.notes.helpers import amount_line, b01_invoice, debit
+
+    note = debit(workspace, b01_invoice(workspace), items=[amount_line("10.00", workspace)])
+    page = logged_in_client.get(f"/notes/{note.pk}/").content.decode()
+    assert f'action="/outreach/debit_note/{note.pk}/send/"' in page
+    assert f'value="{note.contact.email}"' in page  # "to" prefilled from the contact
+    assert 'data-testid="send-button"' in page
+    response = logged_in_client.post(f"/outreach/debit_note/{note.pk}/send/",
+                                     {"to": "compras@cliente.do", "cc": "", "message": "Hola"})
+    assert response.status_code == 302 and response.url == f"/notes/{note.pk}/"
+    run_outbox()
+    assert smtp_server.received[0].recipients == ["compras@cliente.do"]
+    page = logged_in_client.get(f"/notes/{note.pk}/").content.decode()
+    assert 'data-testid="delivery-sent"' in page
+    # The wrong kind in the URL finds nothing.
+    assert logged_in_client.post(f"/outreach/credit_note/{note.pk}/send/",
+                                 {"to": "a@b.do"}).status_code == 404
+
+
+def test_the_workspace_template_is_the_default_message(api, workspace, smtp_server,
+                                                       logged_in_client):
+    api.patch("/api/v1/outreach/settings",
+              {"email_message": "Gracias por preferirnos. Cuenta BHD 123-456."}, format="json")
+    invoice = _invoice(workspace)
+    page = logged_in_client.get(f"/invoices/{invoice.pk}/").content.decode()
+    assert "Gracias por preferirnos. Cuenta BHD 123-456." in page  # the form is prefilled
+    api.post(f"/api/v1/invoices/{invoice.pk}/send", {}, format="json")  # no message given
+    run_outbox()
+    message = smtp_server.received[0].message
+    assert "Cuenta BHD 123-456." in message.get_body(("plain",)).get_content()
+    assert "Cuenta BHD 123-456." in message.get_body(("html",)).get_content()
+
+
+def test_every_send_is_in_the_activity_log_with_recipients_and_outcome(api, workspace,
+                                                                        smtp_server, settings):
+    invoice = _invoice(workspace)
+    api.post(f"/api/v1/invoices/{invoice.pk}/send", {"cc": ["cc@cliente.do"]}, format="json")
+    run_outbox()
+    log = Activity.objects.filter(target_type="invoices.invoice", target_id=invoice.pk)
+    queued = log.get(verb="email_queued")
+    assert queued.data["to"] == ["compras@cliente.do"] and queued.data["cc"] == ["cc@cliente.do"]
+    sent = log.get(verb="email_sent")
+    assert "compras@cliente.do" in sent.description and "cc@cliente.do" in sent.description
+    assert sent.data["attachments"] == [f"{invoice.document_number}.pdf"]
 
 
 def test_english_when_the_workspace_chooses_it(api, workspace, smtp_server):

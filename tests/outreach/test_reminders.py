@@ -53,7 +53,7 @@ def test_each_offset_is_sent_once_on_its_day(workspace):
     assert deliveries.first().subject.startswith("Recordatorio de pago")
 
 
-def test_paid_and_cancelled_invoices_are_never_reminded(workspace):
+def test_paid_credited_and_cancelled_invoices_are_never_reminded(workspace):
     _enable(workspace)
     paid = _due_in(workspace, 0)
     payment_record(invoice=paid, actor=None, amount=str(paid.total_amount))
@@ -62,8 +62,17 @@ def test_paid_and_cancelled_invoices_are_never_reminded(workspace):
     cancelled = _due_in(workspace, 0)
     invoice_cancel(invoice=cancelled, actor=None, reason_code="04")
     draft = _due_in(workspace, 0, draft=True)
+    from tests.notes.helpers import b01_invoice, credit
+
+    credited = b01_invoice(workspace, due_date=TODAY, issue_date=TODAY, contact=customer(
+        workspace, name="Farmacia Los Hidalgos SRL", tax_id_type="rnc", tax_id="101850043",
+        email="pagos@hidalgos.do"))
+    credit(workspace, credited, full=True, modification_code=1)
+    credited.refresh_from_db()
+    assert credited.status == "credited"
     assert reminders_run(today=_days(40)) == 0
-    assert not ReminderSent.objects.filter(invoice__in=[paid, cancelled, draft]).exists()
+    assert not ReminderSent.objects.filter(
+        invoice__in=[paid, cancelled, draft, credited]).exists()
 
 
 def test_a_late_run_sends_the_latest_reminder_only_once(workspace):

@@ -113,6 +113,24 @@ def test_a_draft_has_no_link_and_a_quotation_has_one(api, workspace):
     assert page.status_code == 200 and quotation.document_number in page.content.decode()
 
 
+def test_a_note_has_a_link_that_shows_that_note(api, workspace):
+    from tests.notes.helpers import amount_line, b01_invoice, credit
+
+    original = b01_invoice(workspace)
+    note = credit(workspace, original, items=[amount_line("100.00", workspace)])
+    url = api.get(f"/api/v1/credit-notes/{note.pk}/share").json()["url"]
+    assert api.get(f"/api/v1/debit-notes/{note.pk}/share").status_code == 404
+    page = Client().get(_path(url))
+    html = page.content.decode()
+    assert page.status_code == 200 and note.document_number in html
+    assert "Nota de crédito" in html and original.document_number in html  # the NCF it modifies
+    pdf = Client().get(f"{_path(url)}pdf/?download=1")
+    assert pdf.content.startswith(b"%PDF") and note.document_number in pdf["Content-Disposition"]
+    assert ShareLink.objects.get(kind="credit_note").first_viewed_at is not None
+    assert api.post(f"/api/v1/credit-notes/{note.pk}/share/revoke").status_code == 204
+    assert Client().get(_path(url)).status_code == 404
+
+
 def test_another_workspace_cannot_read_or_revoke_the_link(api, other_api, workspace):
     invoice = make_invoice(workspace)
     path = _path(_share(api, invoice))

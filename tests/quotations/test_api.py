@@ -254,7 +254,7 @@ class TestUpdate:
         response = api.patch(f"{URL}/{quotation.pk}", {"notes": "Entrega en 5 días"},
                              format="json")
         assert response.status_code == 200 and response.json()["notes"] == "Entrega en 5 días"
-        api.post(f"{URL}/{quotation.pk}/send")
+        assert api.post(f"{URL}/{quotation.pk}/send").status_code == 202
         response = api.patch(f"{URL}/{quotation.pk}", {"items": [
             {"description": "Nuevo", "quantity": 3, "unit_price": "100.00"}]}, format="json")
         data = response.json()
@@ -262,7 +262,8 @@ class TestUpdate:
         assert [i["description"] for i in data["items"]] == ["Nuevo"]
         assert data["total_amount"] == "300.00" and data["document_number"] == "COT-0001"
         assert QuotationLine.objects.filter(quotation=quotation).count() == 1
-        assert verbs(quotation) == ["created", "updated", "sent", "updated"]
+        assert verbs(quotation) == ["created", "updated", "sent", "link_created",
+                                    "email_queued", "updated"]
 
     def test_put_replaces_the_header(self, api, workspace):
         quotation = make_quotation(workspace)
@@ -343,10 +344,35 @@ class TestDelete:
 
 class TestTransitions:
     def test_draft_sent_accepted(self, api, workspace):
+        """API.md: `POST /quotations/{id}/send` emails it (202, like an invoice's send) and
+        that is what makes a draft `sent`."""
         quotation = make_quotation(workspace)
-        assert api.post(f"{URL}/{quotation.pk}/send").json()["status"] == "sent"
+        response = api.post(f"{URL}/{quotation.pk}/send", {"message": "Saludos"},
+                            format="json")
+        assert response.status_code == 202 and response.json()["status"] == "queued"
+        assert api.get(f"{URL}/{quotation.pk}").json()["status"] == "sent"
         assert api.post(f"{URL}/{quotation.pk}/accept").json()["status"] == "accepted"
-        assert verbs(quotation) == ["created", "sent", "accepted"]
+        assert verbs(quotation) == ["created", "sent", "link_created", "email_queued",
+                                    "accepted"]
+
+    @pytest.mark.parametrize("status", ["sent", "accepted"])
+    def test_a_sent_or_accepted_one_goes_again_and_keeps_its_status(self, api, workspace,
+                                                                    status):
+        quotation = make_quotation(workspace, status=status)
+        assert api.post(f"{URL}/{quotation.pk}/send", {}, format="json").status_code == 202
+        assert api.get(f"{URL}/{quotation.pk}").json()["status"] == status
+        assert verbs(quotation).count("sent") == 1
+
+    def test_sending_without_any_address_changes_nothing(self, api, workspace):
+        quotation = make_quotation(workspace, contact=customer(workspace, email=""))
+        response = api.post(f"{URL}/{quotation.pk}/send", {}, format="json")
+        assert response.status_code == 400 and "to" in response.json()["error"]["fields"]
+        quotation.refresh_from_db()
+        assert quotation.status == "draft" and verbs(quotation) == ["created"]
+
+    def test_there_is_no_email_route(self, api, workspace):
+        quotation = make_quotation(workspace)
+        assert api.post(f"{URL}/{quotation.pk}/email", {}, format="json").status_code == 404
 
     def test_sent_rejected_with_a_reason(self, api, workspace):
         quotation = make_quotation(workspace, status="sent")
@@ -359,8 +385,6 @@ class TestTransitions:
     @pytest.mark.parametrize(("status", "action", "code"), [
         ("draft", "accept", "quotation_invalid_transition"),
         ("draft", "reject", "quotation_invalid_transition"),
-        ("sent", "send", "quotation_sent"),
-        ("accepted", "send", "quotation_accepted"),
         ("accepted", "accept", "quotation_accepted"),
         ("accepted", "reject", "quotation_accepted"),
         ("rejected", "accept", "quotation_rejected"),

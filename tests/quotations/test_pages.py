@@ -188,7 +188,14 @@ class TestDetailAndActions:
         detail = reverse("quotations:detail", args=[quotation.pk])
         html = logged_in_client.get(detail).content.decode()
         assert 'data-testid="send"' in html and 'data-testid="accept"' not in html
-        logged_in_client.post(reverse("quotations:send", args=[quotation.pk]))
+        # "Enviar" is the email form of the outreach panel: sending it makes the draft sent.
+        assert f'action="/outreach/quotation/{quotation.pk}/send/"' in html
+        logged_in_client.post(f"/outreach/quotation/{quotation.pk}/send/",
+                              {"to": quotation.contact.email, "cc": "", "message": ""})
+        quotation.refresh_from_db()
+        assert quotation.status == "sent"
+        html = logged_in_client.get(detail).content.decode()
+        assert 'data-testid="accept"' in html
         logged_in_client.post(reverse("quotations:accept", args=[quotation.pk]))
         quotation.refresh_from_db()
         assert quotation.status == "accepted"
@@ -202,6 +209,8 @@ class TestDetailAndActions:
         html = logged_in_client.get(detail).content.decode()
         assert 'data-testid="converted"' in html and 'data-testid="convert"' not in html
         assert "INV-0001" in html
+        # An invoiced quotation is not sent again: neither "Enviar" nor the form show.
+        assert 'data-testid="send"' not in html and 'id="send-form"' not in html
 
     def test_convert_offers_invoice_types_only(self, logged_in_client, workspace):
         quotation = make_quotation(workspace, status="accepted")
@@ -292,9 +301,11 @@ class TestDetailAndActions:
         for name in ("detail", "edit", "pdf"):
             assert logged_in_client.get(reverse(f"quotations:{name}",
                                                 args=[foreign.pk])).status_code == 404
-        for name in ("send", "convert", "delete"):
+        for name in ("convert", "delete"):
             assert logged_in_client.post(reverse(f"quotations:{name}",
                                                  args=[foreign.pk])).status_code == 404
+        assert logged_in_client.post(f"/outreach/quotation/{foreign.pk}/send/",
+                                     {"to": "a@b.do"}).status_code == 404
 
 
 class TestDashboard:
