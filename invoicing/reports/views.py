@@ -5,10 +5,11 @@ reads reports; the DGII page and its files need `dgii_report_download` (accounta
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from invoicing.contacts.models import Contact
 from invoicing.core.errors import InvalidInput
 from workspaces.decorators import workspace_required
 
@@ -19,6 +20,7 @@ from .csv_export import csv_response, report_csv
 from .itbis import itbis_report
 from .periods import Period, parse_date, parse_period, recent_periods
 from .sales import GROUPS, sales_report
+from .statement import customer_statement, statement_pdf_response
 
 GROUP_LABELS = {"day": _("Day"), "month": _("Month"), "contact": _("Customer"),
                 "product": _("Product"), "salesman": _("Salesman")}
@@ -122,3 +124,54 @@ def dgii_download(request, report: str):
     text = (dgii.file_607(workspace, period) if report == "607"
             else dgii.file_608(workspace, period))
     return text_file(text, dgii.file_name(report, workspace, period))
+
+
+def _statement(request):
+    """The statement for `?contact_id=…&date_from=…&date_to=…`: a contact of another
+    workspace is a 404, like every lookup; the span defaults to this year until today."""
+    contact_id = request.GET.get("contact_id", "")
+    if not contact_id.isdigit():
+        return None
+    contact = get_object_or_404(Contact, pk=int(contact_id), workspace=request.workspace)
+    today = timezone.localdate()
+    date_from = _date(request, "date_from", today.replace(month=1, day=1))
+    date_to = _date(request, "date_to", today)
+    if date_to < date_from:
+        messages.error(request, _("The end date is before the start date."))
+        date_to = date_from
+    return customer_statement(request.workspace, contact=contact,
+                                       date_from=date_from, date_to=date_to)
+
+
+def _statement_name(report, extension: str) -> str:
+    return (f"estado_de_cuenta_{report['contact_id']}_{report['date_from']:%Y%m%d}_"
+            f"{report['date_to']:%Y%m%d}.{extension}")
+
+
+@workspace_required("report_read")
+def statement_page(request):
+    report = _statement(request)
+    if report is None:
+        search = request.GET.get("q", "").strip()
+        found = (Contact.objects.filter(workspace=request.workspace, name__icontains=search)
+                 .order_by("name")[:25] if search else [])
+        return render(request, "reports/statement.html", {
+            "active": "statement", "report": None, "search": search, "found": found})
+    query = request.GET.copy()
+    query.pop("format", None)
+    chart = charts.chart("bars", [row["date"].strftime("%d/%m") for row in report["rows"]][-31:],
+                         [{"name": _("Balance"), "values": [str(row["balance"]) for row in
+                                                           report["rows"]][-31:]}])
+    return _page(request, "reports/statement.html", {
+        "chart": chart, "pdf_query": query.urlencode()},
+        "statement", report, _statement_name(report, "csv"))
+
+
+@workspace_required("report_read")
+def statement_pdf(request):
+    report = _statement(request)
+    if report is None:
+        return render(request, "reports/statement.html", {
+            "active": "statement", "report": None, "search": "", "found": []}, status=400)
+    return statement_pdf_response(request.workspace, report, _statement_name(report, "pdf"),
+                                  inline=request.GET.get("inline") == "1")
