@@ -9,6 +9,7 @@ urlpatterns = [
     path("sales/", views.sales_page, name="sales"),
     path("receivables/", views.receivables_page, name="receivables"),
     path("itbis/", views.itbis_page, name="itbis"),
+    path("payments/", views.payments_page, name="payments"),
     path("statement/", views.statement_page, name="statement"),
     path("statement/pdf/", views.statement_pdf, name="statement_pdf"),
     path("dgii/", views.dgii_page, name="dgii"),
