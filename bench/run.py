@@ -88,6 +88,7 @@ class Config:
     tiny: bool
     render_runs: tuple[int, int]
     wrk: str
+    reports_only: bool = False
 
     @property
     def scale_key(self) -> str:
@@ -134,6 +135,11 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument("--update-readme", action="store_true",
                         help="write the table into README.md's Performance section")
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
+    parser.add_argument("--reports-only", action="store_true",
+                        help="seed (or reuse) the database and measure only the reports "
+                             "(bench/reports.py: queries, plans, time against the detail "
+                             "GET), in process, without gunicorn or wrk; written to "
+                             "bench/reports_results.json")
     args = parser.parse_args(argv)
 
     invoices = 1_000_000 if args.million else args.invoices
@@ -158,6 +164,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         redis_url=redis_url, cache_prefix=args.cache_prefix, output=args.output,
         reuse_db=args.reuse_db, drop_db=args.drop_db, update_readme=args.update_readme,
         tiny=args.tiny, render_runs=(3, 1) if args.tiny else (15, 5), wrk=args.wrk,
+        reports_only=args.reports_only,
     )
 
 
@@ -698,6 +705,14 @@ def _run(cfg: Config, media_root: str, workdir: Path) -> dict:
         log(f"Reusing database {cfg.database_name} ({seed.invoices:,} invoices); vacuuming…")
         vacuum()
     info = machine()
+    if cfg.reports_only:
+        from bench import reports as report_bench
+
+        log("In-process: the reports (queries, plans, time against the detail GET)…")
+        return {"date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                "invoices": seed.invoices, "machine": info,
+                "reports": report_bench.reports_plan(seed, runs=2 if cfg.tiny else 5),
+                "elapsed_s": round(time.monotonic() - started, 1)}
     rng = random.Random(8)
 
     server = Server(cfg, env, workdir / "gunicorn.log")
@@ -918,6 +933,10 @@ def summary_lines(run_data: dict) -> list[str]:
         out.append(f"List query plan: page ids from an index: {index}; a sort over the whole "
                    f"workspace: {whole}; rows query sorts: {'yes' if p['rows_sort'] else 'no'} "
                    "(plans in results.json).")
+    if m.get("reports"):
+        from bench import reports as report_bench
+
+        out.extend(report_bench.summary_lines(m["reports"], run_data["invoices"]))
     if "list_1m_p95" in run_data["targets"]:
         r = run_data["targets"]["list_1m_p95"]
         out.append(f"List p95 at {run_data['invoices']:,} invoices: "
@@ -999,6 +1018,17 @@ def main(argv: list[str] | None = None) -> int:
         if cfg.drop_db:
             with contextlib.suppress(Exception):
                 drop_database(cfg)
+    if cfg.reports_only:
+        from bench import reports as report_bench
+
+        output = (cfg.output if cfg.output != DEFAULT_OUTPUT
+                  else DEFAULT_OUTPUT.with_name("reports_results.json"))
+        output.write_text(json.dumps(run_data, indent=2, ensure_ascii=False, default=str)
+                          + "\n")
+        for line in report_bench.summary_lines(run_data["reports"], run_data["invoices"]):
+            log(line)
+        log(f"\nWrote {output} ({run_data['elapsed_s']:.0f} s).")
+        return 0 if report_bench.index_backed(run_data["reports"]) else 1
     write_results(cfg, run_data)
     log("")
     log(table(run_data))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError, InvalidInput
 from invoicing.core.pages import add_form_errors, run_action
+from invoicing.reports.lists import contacts_csv, wants_csv
 from workspaces.decorators import workspace_required
 from workspaces.roles import READ, SELL
 from workspaces.services import activity_for
@@ -42,6 +43,8 @@ def contact_list(request):
         contacts = contacts.filter(is_active=False)
     elif status != "all":
         contacts = contacts.filter(is_active=True)
+    if wants_csv(request):
+        return contacts_csv(contacts)
     page = Paginator(contacts, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -14,17 +14,23 @@ from django.shortcuts import redirect
 from invoicing.core.errors import DomainError
 
 
-def sorted_page(request, queryset: QuerySet, *, sorts: dict[str, str], default: str,
-                per_page: int = 25) -> dict:
-    """Order by the requested column (unknown ones fall back to `default`), ties by id,
-    and cut the page. Returns `page`, `sort`, `query` (without page) and `sort_query`
-    (without page and sort) for `includes/pagination.html` and the `sort_link` tag."""
+def sorted_queryset(request, queryset: QuerySet, *, sorts: dict[str, str], default: str
+                    ) -> tuple[str, QuerySet]:
+    """(the sort applied, the queryset in that order): the page's order, also for its CSV."""
     sort = request.GET.get("sort") or default
     field = sort.lstrip("-")
     if field not in sorts:
         sort, field = default, default.lstrip("-")
     direction = "-" if sort.startswith("-") else ""
-    queryset = queryset.order_by(f"{direction}{sorts[field]}", f"{direction}id")
+    return sort, queryset.order_by(f"{direction}{sorts[field]}", f"{direction}id")
+
+
+def sorted_page(request, queryset: QuerySet, *, sorts: dict[str, str], default: str,
+                per_page: int = 25) -> dict:
+    """Order by the requested column (unknown ones fall back to `default`), ties by id,
+    and cut the page. Returns `page`, `sort`, `query` (without page) and `sort_query`
+    (without page and sort) for `includes/pagination.html` and the `sort_link` tag."""
+    sort, queryset = sorted_queryset(request, queryset, sorts=sorts, default=default)
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from invoicing.core.pages import run_action, sorted_page
+from invoicing.core.pages import run_action, sorted_page, sorted_queryset
 from invoicing.documents import blocks, editor
 from invoicing.documents.policies import InvoicePolicy
 from invoicing.documents.selectors import filter_documents
 from invoicing.documents.totals import summarize_stored
+from invoicing.reports.lists import invoices_csv, wants_csv
 from workspaces.decorators import workspace_required
 from workspaces.services import activity_for
 
@@ -57,6 +58,9 @@ def invoice_list(request):
         if form.cleaned_data.get("ecf_status"):
             queryset = blocks.filtered("invoice", "ecf", queryset,
                                        form.cleaned_data["ecf_status"])
+    if wants_csv(request):
+        return invoices_csv(sorted_queryset(request, queryset, sorts=LIST_SORTS,
+                                            default="-issue_date")[1])
 
     sums = queryset.exclude(status__in=[InvoiceStatus.DRAFT, InvoiceStatus.CANCELLED]) \
         .aggregate(total=Sum("total_amount"), paid=Sum("amount_paid"))

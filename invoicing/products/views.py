@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from invoicing.core.errors import DomainError
 from invoicing.core.pages import add_form_errors, run_action
+from invoicing.reports.lists import products_csv, wants_csv
 from workspaces.decorators import workspace_required
 from workspaces.models import Currency
 from workspaces.roles import READ, SELL
@@ -60,6 +61,8 @@ def product_list(request):
         products = products.filter(tracks_inventory=True)
     elif stock == "low":
         products = products.filter(tracks_inventory=True, stock_quantity__lte=0)
+    if wants_csv(request):
+        return products_csv(products)
     page = Paginator(products, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "products/product_list.html", {
         "search": search, "page": page, "query": _query_without_page(request),

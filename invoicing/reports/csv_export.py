@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 COLUMNS = {
     "sales": ("key", "label", "count", "subtotal_amount", "discount_amount", "tax_amount",
@@ -15,6 +16,8 @@ COLUMNS = {
     "receivables_documents": ("id", "kind", "document_number", "issue_date", "due_date",
                               "days_past_due", "bucket", "balance"),
     "itbis": ("code", "label", "amount"),
+    "statement": ("date", "label", "document_number", "description", "debit", "credit",
+                  "balance"),
 }
 
 
@@ -35,6 +38,10 @@ def csv_response(rows: list[dict], columns: tuple[str, ...], filename: str) -> H
 
 def report_csv(name: str, report: dict) -> tuple[list[dict], tuple[str, ...]]:
     """The rows of a report as the CSV writes them."""
+    if name == "statement":
+        opening = {"date": report["date_from"], "label": _("Balance brought forward"),
+                   "balance": report["opening_balance"]}
+        return [opening, *report["rows"]], COLUMNS["statement"]
     if name == "itbis":
         return report["lines"], COLUMNS["itbis"]
     if name == "receivables" and report.get("documents") is not None:

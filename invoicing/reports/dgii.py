@@ -131,6 +131,7 @@ COLUMN_TITLES = ("RNC/Cédula", "Tipo ID", "NCF", "NCF modificado", "Tipo ingres
                  "ITBIS percibido", "ISR retenido", "ISR percibido", "ISC", "Otros impuestos",
                  "Propina legal", "Efectivo", "Cheque/transferencia", "Tarjeta", "Crédito",
                  "Bonos", "Permuta", "Otras formas")
+COLUMN_TITLES_608 = ("NCF", "Fecha comprobante", "Tipo de anulación")
 
 
 

@@ -96,7 +96,9 @@ def _withholdings(source: Source, workspace, period) -> dict[int, dict]:
     payment = source.payment_model
     fk = source.model._meta.get_field(source.payments).field.name
     model = payment._meta.get_field("withholdings").related_model
-    rows = (model.objects.filter(**{f"payment__{fk}__workspace": workspace},
+    # On the payment's own workspace and date: its (workspace, -date) index reads the month.
+    rows = (model.objects.filter(payment__workspace=workspace,
+                                 **{f"payment__{fk}__workspace": workspace},
                                  payment__date__gte=period.start, payment__date__lte=period.end)
             .values("kind", document=F(f"payment__{fk}_id"))
             .annotate(total=Sum("amount"), last=Max("payment__date")).order_by())

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q
 
 from invoicing.core.discovery import app_modules
 
@@ -35,6 +35,10 @@ PAYMENT_COLUMNS = {
     "credit_balance": "other", "other": "other",
 }
 PAYMENT_FORMS = ("cash", "bank", "card", "credit", "gift", "swap", "other")
+
+# EcfRecord.environment and .status values (invoicing.ecf.models, not imported).
+ECF_PRODUCTION = "ecf"
+ECF_REJECTED = "rejected"
 
 # Purchase-side types are issued by the buyer for its purchases: never sales (DOMAIN.md).
 PURCHASE_TYPES = frozenset({"B11", "B13", "B17", "E41", "E43", "E47"})
@@ -56,8 +60,13 @@ class Source:
     where: dict | None = None  # narrows the model's rows (one model for credit and debit notes)
 
     def rows(self, workspace):
+        """The workspace's documents of this source that reports may count: never an e-CF
+        of DGII's test environments or one DGII rejected (`reportable_ecf`)."""
         queryset = self.model.objects.filter(workspace=workspace)
-        return queryset.filter(**self.where) if self.where else queryset
+        if self.where:
+            queryset = queryset.filter(**self.where)
+        reportable = reportable_ecf(self.kind)
+        return queryset.filter(reportable) if reportable is not None else queryset
 
     @property
     def payment_model(self) -> type[Model] | None:
@@ -89,6 +98,22 @@ class Source:
     def fiscal(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}document_subtype__ncf_type__isnull": False}) & ~Q(
             **{f"{prefix}document_subtype__ncf_type__in": PURCHASE_TYPES})
+
+
+def reportable_ecf(kind: str) -> Q | None:
+    """API.md "Electronic documents": documents keep the environment they were sent in and
+    only those of production (`ecf`) count in reports; DOMAIN.md "DGII web services": a
+    rejected e-CF has no fiscal validity (nor a 608 line once it is cancelled by a reissue).
+    A document without an e-CF record (B-series, or E-series issued before e-CF existed)
+    counts. One NOT EXISTS on the record's unique (document_kind, document_id) index, in the
+    same query: no query more per report. The e-CF app is looked up by name, never imported.
+    """
+    if not apps.is_installed("invoicing.ecf"):
+        return None
+    record = apps.get_model("ecf", "EcfRecord")
+    outside = record.objects.filter(document_kind=kind, document_id=OuterRef("pk")).filter(
+        ~Q(environment=ECF_PRODUCTION) | Q(status=ECF_REJECTED))
+    return ~Exists(outside)
 
 
 def _invoice_source() -> Source:

@@ -56,3 +56,45 @@ def test_dashboard_and_reports_draw_charts_and_download(logged_in_page, staff):
     with open(download.path(), encoding="utf-8") as file:
         text = file.read()
     assert text.startswith("key,label,count,") and "Farmacia Los Hidalgos SRL" in text
+
+
+def test_statement_payments_and_list_csv_from_the_pages(logged_in_page, staff):
+    """The contact page opens its statement (chart drawn), which downloads as PDF and CSV;
+    the payments page draws its chart; the invoice list downloads its filtered CSV."""
+    from tests.reports.scenario import golden_month
+
+    page = logged_in_page
+    _user, workspace = staff
+    month = golden_month(workspace)
+    company = month["contacts"]["company"]
+
+    page.goto(f"/contacts/{company.pk}/")
+    page.get_by_test_id("contact-statement").click()
+    page.wait_for_url(f"**/reports/statement/?contact_id={company.pk}")
+    page.goto(f"/reports/statement/?contact_id={company.pk}&date_from=2026-10-01"
+              "&date_to=2026-10-31")
+    assert any(float(value) > 0 for value in drawn_bars(page, "statement"))
+    assert page.get_by_test_id("statement-row").count() > 0
+    with page.expect_download() as download_info:
+        page.get_by_test_id("statement-pdf").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("_20261001_20261031.pdf")
+    with open(download.path(), "rb") as file:
+        assert file.read(4) == b"%PDF"
+    with page.expect_download() as download_info:
+        page.get_by_test_id("csv").click()
+    with open(download_info.value.path(), encoding="utf-8") as file:
+        assert file.read().startswith("date,label,document_number,")
+
+    page.goto("/reports/payments/?date_from=2026-10-01&date_to=2026-10-31")
+    assert any(float(value) > 0 for value in drawn_bars(page, "payments"))
+
+    page.goto(f"/invoices/?contact={company.pk}")
+    with page.expect_download() as download_info:
+        page.get_by_test_id("csv").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("facturas_")
+    with open(download.path(), encoding="utf-8") as file:
+        lines = file.read().splitlines()
+    assert lines[0].startswith("id,document_number,") and len(lines) > 3
+    assert all("Farmacia Los Hidalgos SRL" in line for line in lines[1:])

@@ -45,6 +45,8 @@ def e31_subtype(workspace) -> DocumentSubtype:
     services.ecf_certificate_install(workspace=workspace, actor=None,
                                      p12_bytes=p12_for(workspace.rnc, workspace.name),
                                      password=PASSWORD)
+    # Only production e-CF count in reports (API.md "Electronic documents").
+    services.ecf_settings_update(workspace=workspace, actor=None, environment="ecf")
     return e_subtype(workspace)
 
 

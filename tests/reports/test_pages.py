@@ -24,6 +24,8 @@ PAGES = [
     ("/reports/receivables/", {"as_of": "2026-11-30"}),
     ("/reports/itbis/", {"period": "202610"}),
     ("/reports/dgii/", {"period": "202610"}),
+    ("/reports/payments/", {"date_from": "2026-10-01", "date_to": "2026-10-31"}),
+    ("/reports/statement/", {"q": "Farmacia"}),
 ]
 
 
@@ -91,7 +93,8 @@ def test_dgii_files_download_from_the_page(month, logged_in_client):
                                         (Role.ACCOUNTANT, 200)])
 def test_viewers_read_reports_but_only_accountants_open_dgii(client, workspace, role, dgii):
     client.force_login(make_member(workspace, role))
-    for path in ("/reports/", "/reports/sales/", "/reports/receivables/", "/reports/itbis/"):
+    for path in ("/reports/", "/reports/sales/", "/reports/receivables/", "/reports/itbis/",
+                 "/reports/payments/", "/reports/statement/"):
         assert client.get(path).status_code == 200, path
     for path in ("/reports/dgii/", "/reports/dgii/607/", "/reports/dgii/608/"):
         assert client.get(path).status_code == dgii, path

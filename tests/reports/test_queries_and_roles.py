@@ -70,3 +70,21 @@ def test_viewers_read_reports_and_accountants_download_dgii_files(
         dgii = "/dgii-" in path
         expected = 200 if (may_download or not dgii) else 403
         assert response.status_code == expected, (role_api, path, response.status_code)
+
+
+def test_reports_show_nothing_of_another_workspace(month, other_api):
+    """The cross-workspace walk (tests/core) checks every report route answers the intruder
+    differently; here, figure by figure: none of the golden month reaches another workspace."""
+    for path, params in REPORTS:
+        response = other_api.get(path, params)
+        assert response.status_code == 200, path
+        if "/dgii-60" in path and "summary" not in path:
+            assert response.content.split(b"\r\n")[0].endswith(b"|0"), path
+        elif path.endswith("summary"):
+            assert response.json()["file"]["count"] == 0
+        elif params.get("format") == "csv":
+            assert response.content.count(b"\r\n") == 1, path  # the header only
+        elif "rows" in response.json():
+            assert response.json()["rows"] == [], path
+        else:
+            assert response.json()["itbis"] == "0.00", path
