@@ -137,5 +137,9 @@ def _notes(workspace, docs) -> None:
                                  items=[line(workspace, price, "ITBIS 18%")])
 
     docs["b04"] = credit(docs["b01"], b04, D(2026, 10, 20), "500.00")
+    # A note on an e-CF waits for DGII's acceptance of it (API.md): DGII accepted this one.
+    from invoicing.ecf.models import EcfRecord, EcfStatus
+    EcfRecord.objects.filter(document_kind="invoice", document_id=docs["e31"].pk).update(
+        status=EcfStatus.ACCEPTED)
     docs["e34"] = credit(docs["e31"], e34, D(2026, 10, 22), "100.00")
     docs["b04_late"] = credit(docs["september"], b04, D(2026, 10, 29), "200.00")
