@@ -128,3 +128,15 @@ def check_issuer_identity(*, workspace: Any, ncf_type_code: str | None) -> None:
             _("%(workspace)s has no RNC or cédula: enter it in Settings → Workspace before "
               "issuing fiscal documents.") % {"workspace": workspace.name},
             code="issuer_id_required")
+
+
+def check_sales_series(subtype: Any, *, field: str = "document_subtype_id") -> None:
+    """B11/E41, B13/E43 and B17/E47 are issued by a business for its own purchases
+    (DOMAIN.md): they never number what it sells (400)."""
+    info = ncf_type(getattr(subtype, "ncf_type", None))
+    if info is not None and not info.is_sales:
+        raise InvalidInput(
+            _("%(code)s (%(name)s) is issued by a buyer for its own purchases, not for what "
+              "it sells; choose a sales document type.") % {"code": info.code,
+                                                             "name": info.name},
+            field=field, code="purchase_series")

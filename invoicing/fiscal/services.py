@@ -21,6 +21,7 @@ from .selectors import (
 )
 from .series import (  # noqa: F401 - the series' services are part of this API
     _unknown_fields,
+    subtype_add_range,
     subtype_create,
     subtype_delete,
     subtype_enter_range,
@@ -30,6 +31,7 @@ from .series import (  # noqa: F401 - the series' services are part of this API
 DEFAULT_TAXES = [
     ("ITBIS 18%", TaxKind.ITBIS, Decimal("18.00")),
     ("ITBIS 16%", TaxKind.ITBIS, Decimal("16.00")),
+    ("ITBIS 0%", TaxKind.ITBIS, Decimal("0.00")),
     ("Exento", TaxKind.EXEMPT, Decimal("0.00")),
     ("Propina legal 10%", TaxKind.TIP, Decimal("10.00")),
 ]
@@ -41,6 +43,15 @@ DEFAULT_FISCAL_SUBTYPES = [
     ("B04", "Nota de crédito", DocumentType.CREDIT_NOTE),
     ("B14", "Régimen especial", DocumentType.INVOICE),
     ("B15", "Gubernamental", DocumentType.INVOICE),
+    # e-CF (Ley 32-23): they issue once the workspace is an electronic issuer and has
+    # entered the range DGII authorised.
+    ("E31", "Crédito fiscal electrónica", DocumentType.INVOICE),
+    ("E32", "Consumo electrónica", DocumentType.INVOICE),
+    ("E33", "Nota de débito electrónica", DocumentType.DEBIT_NOTE),
+    ("E34", "Nota de crédito electrónica", DocumentType.CREDIT_NOTE),
+    ("E44", "Régimen especial electrónica", DocumentType.INVOICE),
+    ("E45", "Gubernamental electrónica", DocumentType.INVOICE),
+    ("E46", "Exportaciones electrónica", DocumentType.INVOICE),
 ]
 
 DEFAULT_PLAIN_SUBTYPES = [

@@ -130,6 +130,7 @@ class TestRoles:
 
 class TestCreate:
     def test_fiscal_e_series_with_its_range(self, api, workspace):
+        series(workspace, "E31").delete()  # a default series, recreated here by hand
         response = api.post(URL, {"name": "e-CF crédito fiscal", "document_type": "invoice",
                                   "ncf_type": "e31", "range_start": 1, "range_end": 1000},
                             format="json")
@@ -196,10 +197,11 @@ class TestCreate:
         assert_400(api.post(URL, body, format="json"), field)
         assert DocumentSubtype.objects.filter(workspace=workspace).count() == before
 
-    def test_e_series_ranges_reach_ten_digits(self, api):
-        response = api.post(URL, {"name": "e-CF consumo", "ncf_type": "E32", "range_start": 1,
-                                  "range_end": 9_999_999_999}, format="json")
-        assert response.status_code == 201, response.content
+    def test_e_series_ranges_reach_ten_digits(self, api, workspace):
+        response = api.patch(detail(series(workspace, "E32")),
+                             {"range_start": 1, "range_end": 9_999_999_999}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["valid_until"] is None  # E32 sequences do not expire
 
     def test_a_plain_series_cannot_start_inside_numbers_already_issued(self, api,
                                                                        workspace):
