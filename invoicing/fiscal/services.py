@@ -16,6 +16,7 @@ from workspaces.models import Workspace
 from workspaces.services import activity_record
 
 from .models import DocumentSubtype, DocumentType, Tax, TaxKind
+from .ncf_types import NCF_TYPES
 from .selectors import (
     tax_is_used,
 )
@@ -70,7 +71,8 @@ def fiscal_defaults_provision(*, workspace: Workspace) -> None:
     for code, name, document_type in DEFAULT_FISCAL_SUBTYPES:
         DocumentSubtype.objects.get_or_create(
             workspace=workspace, ncf_type=code,
-            defaults={"name": name, "document_type": document_type, "padding": 8},
+            defaults={"name": name, "document_type": document_type,
+                      "padding": NCF_TYPES[code].sequence_digits},
         )
     for name, prefix, document_type in DEFAULT_PLAIN_SUBTYPES:
         DocumentSubtype.objects.get_or_create(

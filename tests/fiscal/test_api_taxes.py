@@ -36,15 +36,17 @@ class TestRead:
         response = api.get(URL)
         assert response.status_code == 200
         rows = response.json()["results"]
-        assert {row["name"] for row in rows} == {"ITBIS 18%", "ITBIS 16%", "Exento",
-                                                 "Propina legal 10%"}
+        assert {row["name"] for row in rows} == {"ITBIS 18%", "ITBIS 16%", "ITBIS 0%",
+                                                 "Exento", "Propina legal 10%"}
+        zero = next(row for row in rows if row["name"] == "ITBIS 0%")
+        assert (zero["kind"], zero["rate"]) == ("itbis", "0.00")
         itbis = next(row for row in rows if row["name"] == "ITBIS 18%")
         assert set(itbis) == {"id", "name", "kind", "rate", "is_active"}
         assert itbis["kind"] == "itbis" and itbis["rate"] == "18.00"
         assert itbis["is_active"] is True
 
     @pytest.mark.parametrize("query,expected", [
-        ({"kind": "itbis"}, {"ITBIS 18%", "ITBIS 16%"}),
+        ({"kind": "itbis"}, {"ITBIS 18%", "ITBIS 16%", "ITBIS 0%"}),
         ({"filter[kind]": "exempt"}, {"Exento"}),
         ({"kind": "tip"}, {"Propina legal 10%"}),
         ({"is_active": "false"}, {"Viejo"}),
@@ -67,7 +69,7 @@ class TestRead:
 
     def test_sort_by_rate_both_ways(self, api):
         ascending = [row["rate"] for row in api.get(URL, {"sort": "rate"}).json()["results"]]
-        assert ascending == ["0.00", "10.00", "16.00", "18.00"]
+        assert ascending == ["0.00", "0.00", "10.00", "16.00", "18.00"]
         descending = [row["rate"] for row in api.get(URL, {"sort": "-rate"}).json()["results"]]
         assert descending == ascending[::-1]
 
