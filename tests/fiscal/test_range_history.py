@@ -284,3 +284,56 @@ class TestServiceRules:
         with pytest.raises(InvalidInput):
             subtype_add_range(subtype=b04, actor=None, range_start=note.sequence_number,
                               range_end=note.sequence_number + 10)
+
+
+class TestPages:
+    def test_the_settings_page_shows_every_range_with_its_status(self, logged_in_client,
+                                                                 workspace):
+        b01 = series(workspace)
+        subtype_add_range(subtype=b01, actor=None, range_start=1, range_end=2)
+        take(b01)
+        take(b01)
+        subtype_add_range(subtype=b01, actor=None, range_start=11, range_end=20)
+        subtype_add_range(subtype=b01, actor=None, range_start=31, range_end=40)
+        html = logged_in_client.get("/settings/fiscal/subtypes/").content.decode()
+        row = html[html.index('data-testid="subtype-B01"'):]
+        row = row[:row.index("</tr>\n  \n  <tr") if "</tr>\n  \n  <tr" in row else 4000]
+        for first, status in (("B0100000001", "finished"), ("B0100000011", "current"),
+                              ("B0100000031", "next")):
+            assert first in row
+            assert f'data-status="{status}"' in row
+        page = logged_in_client.get(f"/settings/fiscal/subtypes/{b01.pk}/range/")
+        assert page.content.decode().count("data-status=") == 3
+
+    def test_the_range_page_adds_a_range_and_never_types_over(self, logged_in_client,
+                                                              workspace):
+        b01 = series(workspace)
+        subtype_add_range(subtype=b01, actor=None, range_start=1, range_end=100)
+        take(b01)
+        response = logged_in_client.post(
+            f"/settings/fiscal/subtypes/{b01.pk}/range/",
+            {"range_start": "B0100000101", "range_end": "B0100000300",
+             "valid_until": f"{today().year + 1}-12-31"})
+        assert response.status_code == 302
+        b01.refresh_from_db()
+        assert (b01.range_start, b01.next_number, b01.range_end) == (1, 2, 100)
+        assert list(NcfRange.objects.filter(subtype=b01).values_list(
+            "range_start", "range_end")) == [(1, 100), (101, 300)]
+
+    def test_e32_range_page_asks_no_expiry(self, logged_in_client, workspace):
+        e32 = series(workspace, "E32")
+        html = logged_in_client.get(f"/settings/fiscal/subtypes/{e32.pk}/range/") \
+            .content.decode()
+        assert 'name="valid_until"' not in html
+        response = logged_in_client.post(f"/settings/fiscal/subtypes/{e32.pk}/range/",
+                                         {"range_start": "1", "range_end": "500"})
+        assert response.status_code == 302
+        e32.refresh_from_db()
+        assert (e32.range_end, e32.valid_until) == (500, None)
+
+    def test_the_admin_shows_the_history_read_only(self, admin_client, workspace):
+        b01 = series(workspace)
+        subtype_add_range(subtype=b01, actor=None, range_start=1, range_end=100)
+        html = admin_client.get(f"/admin/fiscal/documentsubtype/{b01.pk}/change/") \
+            .content.decode()
+        assert "B0100000001 – B0100000100" in html
