@@ -44,7 +44,7 @@ class NcfType:
 _TYPES = [
     ("01", _("Factura de Crédito Fiscal"), "invoice", "always"),
     ("02", _("Factura de Consumo"), "invoice", "threshold"),
-    ("03", _("Nota de Débito"), "debit_note", "always"),
+    ("03", _("Nota de Débito"), "debit_note", "invoice"),  # follows the original
     ("04", _("Nota de Crédito"), "credit_note", "invoice"),
     ("11", _("Comprobante de Compras"), "invoice", "always"),
     ("12", _("Registro Único de Ingresos"), "invoice", "never"),

@@ -83,6 +83,8 @@ def fiscal_defaults_provision(*, workspace: Workspace) -> None:
 
 # --- Taxes ----------------------------------------------------------------------------------
 TAX_FIELDS = {"name", "kind", "rate", "is_active"}
+# DOMAIN.md "The issuer": the only ITBIS rates; "exento" is a kind of its own.
+ITBIS_RATES = frozenset({Decimal("18.00"), Decimal("16.00"), Decimal("0.00")})
 RATE_STEP = Decimal("0.01")
 
 
@@ -108,6 +110,9 @@ def _clean_tax(tax: Tax) -> None:
     tax.rate = rate.quantize(RATE_STEP)
     if tax.kind == TaxKind.EXEMPT and tax.rate != 0:
         raise InvalidInput(_("An exempt tax has a rate of 0."), field="rate")
+    if tax.kind == TaxKind.ITBIS and tax.rate not in ITBIS_RATES:
+        raise InvalidInput(_("ITBIS rates are 18%, 16% and 0% (exento is its own kind)."),
+                           field="rate", code="itbis_rate")
     duplicate = Tax.objects.filter(workspace_id=tax.workspace_id, name__iexact=tax.name)
     if tax.pk:
         duplicate = duplicate.exclude(pk=tax.pk)
