@@ -41,7 +41,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoicing.core.errors import Conflict, InvalidInput, NotFound
+from invoicing.core.errors import Conflict, NotFound
 
 from .models import DocumentSubtype, NcfRange, RangeStatus
 
@@ -157,24 +157,6 @@ def _advance_if_issuable(*, workspace_id: int, subtype_id: int,
     return DocumentSubtype(**values)
 
 
-def _check_after_previous(subtype: DocumentSubtype, sequence: int,
-                          on_date: datetime.date) -> None:
-    """Numbers and dates go together (API.md, product rule): in a fiscal series a document
-    is not dated before the previous number's. Checked under the series' lock, so no
-    concurrent issue slips between; the caller's transaction rolls the counter back."""
-    from .selectors import previous_issue_date
-
-    if not subtype.is_fiscal:
-        return
-    previous = previous_issue_date(subtype, sequence)
-    if previous is not None and on_date < previous:
-        raise InvalidInput(
-            _("%(subtype)s issued its previous number on %(date)s: a document of this series "
-              "cannot be dated before it.") % {"subtype": subtype,
-                                               "date": previous.strftime("%d/%m/%Y")},
-            field="issue_date", code="issue_date_before_previous")
-
-
 def take_over(current: DocumentSubtype, day: datetime.date) -> bool:
     """Under the series' row lock: when its current range cannot issue on `day` (used up,
     expired, or none) and a later range waits, that range becomes the current one. The old
@@ -214,7 +196,6 @@ def allocate_number(*, workspace_id: int, subtype_id: int,
                                        on_date=day)
         if subtype is not None:
             sequence = subtype.next_number - 1
-            _check_after_previous(subtype, sequence, on_date)
             return AllocatedNumber(
                 subtype=subtype, sequence=sequence,
                 document_number=subtype.format_number(sequence),

@@ -78,19 +78,3 @@ def tax_is_used(tax: Tax) -> bool:
                     return True
     return False
 
-
-def previous_issue_date(subtype: DocumentSubtype, sequence: int):
-    """The issue date of the number before `sequence` in this series (its latest lower
-    number, on the documents the series numbers), or None."""
-    dates = []
-    for label in DOCUMENT_MODELS:
-        model = apps.get_model(label)
-        if not any(f.name == "sequence_number" for f in model._meta.fields):
-            continue
-        found = (model.objects.filter(document_subtype_id=subtype.pk,
-                                      sequence_number__lt=sequence,
-                                      document_number__isnull=False)
-                 .order_by("-sequence_number").values_list("issue_date", flat=True).first())
-        if found is not None:
-            dates.append(found)
-    return max(dates, default=None)
