@@ -18,7 +18,7 @@ from invoicing.core.errors import DomainError
 from workspaces.models import Workspace
 
 from . import services
-from .models import DocumentSubtype, RangeStatus, Tax
+from .models import DocumentSubtype, NcfRange, RangeStatus, Tax
 from .numbering import subtype_warnings
 from .ranges import range_history
 
@@ -188,3 +188,23 @@ class DocumentSubtypeAdmin(ServiceAdmin):
 
     def update_service(self, obj, actor, **fields):
         services.subtype_update(subtype=obj, actor=actor, **fields)
+
+
+@admin.register(NcfRange)
+class NcfRangeAdmin(WorkspaceScopedAdmin):
+    """The history of authorised ranges, read-only: ranges are added through the service
+    (the settings page, `POST /document-subtypes/{id}/ranges`), never edited."""
+
+    list_display = ["__str__", "subtype", "valid_until", "entered_at", "ended_as",
+                    "workspace"]
+    list_filter = ["subtype__ncf_type", "ended_as"]
+    list_select_related = ("subtype", "workspace")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in NcfRange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
