@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
-from stdnum.do import rnc as rnc_check
 
 from .models import Workspace
 from .roles import Role
@@ -9,7 +8,8 @@ from .roles import Role
 
 class WorkspaceForm(forms.ModelForm):
     # Typed with or without dashes (1-31-24679-6); the service keeps the digits and checks them.
-    rnc = forms.CharField(label=_("RNC"), max_length=20, required=False)
+    rnc = forms.CharField(label=_("RNC"), max_length=20, required=False,
+                          help_text=_("A persona física issues under its cédula (11 digits)."))
 
     class Meta:
         model = Workspace
@@ -35,9 +35,12 @@ class SignupForm(NewWorkspaceForm):
 
     def clean_rnc(self) -> str:
         # Checked here because the workspace is created only once the email is confirmed.
+        from .services import issuer_id_problem
+
         rnc = "".join(ch for ch in self.cleaned_data.get("rnc", "") if ch.isdigit())
-        if rnc and not rnc_check.is_valid(rnc):
-            raise forms.ValidationError(_("%(rnc)s is not a valid RNC.") % {"rnc": rnc})
+        problem = issuer_id_problem(rnc) if rnc else None
+        if problem:
+            raise forms.ValidationError(problem)
         return rnc
 
     def clean(self):

@@ -53,6 +53,31 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
+def issuer_id_problem(digits: str) -> str | None:
+    """Why these digits cannot name the workspace as an issuer, or None (DOMAIN.md "The
+    issuer"): an RNC (9 digits, its check digit) or, for a persona física, a cédula (11
+    digits, Luhn)."""
+    from stdnum.do import cedula as cedula_check
+    from stdnum.do import rnc as rnc_check
+
+    if len(digits) == 11:
+        return None if cedula_check.is_valid(digits) else \
+            _("%(id)s is not a valid cédula.") % {"id": digits}
+    if rnc_check.is_valid(digits):
+        return None
+    return _("%(rnc)s is not a valid RNC (9 digits) or cédula (11 digits).") % {"rnc": digits}
+
+
+def clean_issuer_id(raw: str | None) -> str:
+    """The workspace's RNC or cédula as digits (dashes and spaces dropped); 400 on `rnc`
+    when it is neither."""
+    digits = "".join(ch for ch in (raw or "") if ch.isdigit())
+    problem = issuer_id_problem(digits) if digits else None
+    if problem:
+        raise InvalidInput(problem, field="rnc")
+    return digits
+
+
 def workspace_create(
     *,
     name: str,
@@ -71,12 +96,7 @@ def workspace_create(
     name = name.strip()
     if not name:
         raise InvalidInput(_("The workspace needs a name."), field="name")
-    rnc = "".join(ch for ch in rnc if ch.isdigit())
-    if rnc:
-        from stdnum.do import rnc as rnc_check
-
-        if not rnc_check.is_valid(rnc):
-            raise InvalidInput(_("%(rnc)s is not a valid RNC.") % {"rnc": rnc}, field="rnc")
+    rnc = clean_issuer_id(rnc)
     workspace = Workspace.objects.create(
         name=name, slug=_unique_slug(name), rnc=rnc, address=address, phone=phone, email=email
     )
@@ -109,12 +129,7 @@ def workspace_update(*, workspace: Workspace, actor: Any, **fields: Any) -> Work
     if unknown:
         raise InvalidInput(_("Unknown fields: %s") % ", ".join(sorted(unknown)))
     if "rnc" in fields:
-        from stdnum.do import rnc as rnc_check
-
-        fields["rnc"] = "".join(ch for ch in (fields["rnc"] or "") if ch.isdigit())
-        if fields["rnc"] and not rnc_check.is_valid(fields["rnc"]):
-            raise InvalidInput(_("%(rnc)s is not a valid RNC.") % {"rnc": fields["rnc"]},
-                               field="rnc")
+        fields["rnc"] = clean_issuer_id(fields["rnc"])
     for name, value in fields.items():
         if name == "logo" and value is False:  # the form's "clear" box
             value = ""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from invoicing.contacts.models import Contact
 from invoicing.fiscal.models import DocumentSubtype, DocumentType, Tax
+from invoicing.fiscal.ncf_types import PURCHASE_NCF_TYPES
 from invoicing.products.models import Product
 from workspaces.models import Currency
 
@@ -44,9 +45,12 @@ class DocumentHeaderForm(forms.Form):
         # Suppliers are not offered as buyers.
         self.fields["contact"].queryset = (Contact.objects.for_workspace(workspace).active()
                                            .customers())
+        # Purchase-side NCF types (B11/E41, B13/E43, B17/E47) never number a sale; the
+        # series' ranges come along so a range waiting to take over counts as issuable.
         self.fields["document_subtype"].queryset = (
             DocumentSubtype.objects.for_workspace(workspace).active()
-            .filter(document_type=self.document_type))
+            .filter(document_type=self.document_type)
+            .exclude(ncf_type__in=PURCHASE_NCF_TYPES).prefetch_related("ranges"))
         currencies = Currency.objects.for_workspace(workspace).active()
         self.fields["currency"].queryset = currencies
         self.fields["currency"].empty_label = None

@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.core.admin import WorkspaceScopedAdmin
@@ -16,8 +18,9 @@ from invoicing.core.errors import DomainError
 from workspaces.models import Workspace
 
 from . import services
-from .models import DocumentSubtype, Tax
+from .models import DocumentSubtype, NcfRange, RangeStatus, Tax
 from .numbering import subtype_warnings
+from .ranges import range_history
 
 TAX_FIELDS = ["name", "kind", "rate", "is_active"]
 SUBTYPE_FIELDS = ["name", "document_type", "ncf_type", "prefix", "padding", "range_start",
@@ -147,13 +150,28 @@ class TaxAdmin(ServiceAdmin):
 @admin.register(DocumentSubtype)
 class DocumentSubtypeAdmin(ServiceAdmin):
     form = SubtypeAdminForm
+    readonly_fields = ["ranges_display"]
     list_display = ["__str__", "document_type", "range_display", "next_number", "remaining",
                     "valid_until", "warnings_display", "is_active", "workspace"]
     list_filter = ["document_type", "ncf_type", "is_active"]
     search_fields = ["name", "ncf_type", "prefix"]
 
     def get_fields(self, request, obj=None):
-        return SUBTYPE_FIELDS if obj else ["workspace", *SUBTYPE_FIELDS]
+        return [*SUBTYPE_FIELDS, "ranges_display"] if obj else ["workspace", *SUBTYPE_FIELDS]
+
+    @admin.display(description=_("Authorised ranges"))
+    def ranges_display(self, obj):
+        """The history of ranges, read-only: a range is added (the settings page or `POST
+        /document-subtypes/{id}/ranges`), never typed over; a first range may be entered
+        here while nothing was issued."""
+        views = range_history(obj, timezone.localdate())
+        if not views:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), "{} – {} · {} · {}",
+            ((obj.format_number(v.range_start), obj.format_number(v.range_end),
+              v.valid_until.strftime("%d/%m/%Y") if v.valid_until else "—",
+              RangeStatus(v.status).label) for v in views))
 
     @admin.display(description=_("authorised range"))
     def range_display(self, obj):
@@ -170,3 +188,23 @@ class DocumentSubtypeAdmin(ServiceAdmin):
 
     def update_service(self, obj, actor, **fields):
         services.subtype_update(subtype=obj, actor=actor, **fields)
+
+
+@admin.register(NcfRange)
+class NcfRangeAdmin(WorkspaceScopedAdmin):
+    """The history of authorised ranges, read-only: ranges are added through the service
+    (the settings page, `POST /document-subtypes/{id}/ranges`), never edited."""
+
+    list_display = ["__str__", "subtype", "valid_until", "entered_at", "ended_as",
+                    "workspace"]
+    list_filter = ["subtype__ncf_type", "ended_as"]
+    list_select_related = ("subtype", "workspace")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in NcfRange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,7 @@ from .ncf_types import NCF_TYPES
 from .serializers import (
     DocumentSubtypeSerializer,
     NcfValidationSerializer,
+    RangeInputSerializer,
     TaxSerializer,
     ValidateNcfSerializer,
 )
@@ -105,7 +106,7 @@ class DocumentSubtypeViewSet(_WriteMixin, mixins.ListModelMixin, mixins.Retrieve
     `warnings` tells what to act on before a series stops issuing (range missing, used up
     or low, expired or expiring within 30 days)."""
 
-    queryset = DocumentSubtype.objects.all()
+    queryset = DocumentSubtype.objects.prefetch_related("ranges")
     serializer_class = DocumentSubtypeSerializer
     filterset_class = DocumentSubtypeFilter
     sort_fields = ("name", "document_type", "ncf_type", "valid_until", "next_number",
@@ -119,6 +120,23 @@ class DocumentSubtypeViewSet(_WriteMixin, mixins.ListModelMixin, mixins.Retrieve
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    @extend_schema(request=RangeInputSerializer, responses={201: DocumentSubtypeSerializer},
+                   summary="Add an authorised NCF range to a fiscal series",
+                   description="The range DGII authorised is added to the series' history, "
+                               "never typed over the current one: it starts after every "
+                               "number already issued or authorised (400 on `range_start` "
+                               "otherwise) and takes over when the current range is used up "
+                               "or expires (at once if it already is). 201 with the series.")
+    @action(detail=True, methods=["post"], url_path="ranges", url_name="ranges")
+    def ranges(self, request, *args, **kwargs):
+        subtype = self.get_object()
+        serializer = RangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.subtype_add_range(subtype=subtype, actor=request.user,
+                                   **serializer.validated_data)
+        subtype = self.get_queryset().get(pk=subtype.pk)
+        return Response(self.get_serializer(subtype).data, status=status.HTTP_201_CREATED)
 
 
 # --- validate-ncf, mounted by the invoices viewset ------------------------------------------

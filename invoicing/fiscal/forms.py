@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import DocumentType, TaxKind
-from .ncf_types import NCF_TYPE_CHOICES
+from .ncf_types import SALES_NCF_TYPE_CHOICES
 from .numbering import default_valid_until
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,7 +29,7 @@ class SubtypeForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
     ncf_type = forms.ChoiceField(
         label=_("NCF type"), required=False,
-        choices=[("", _("— None: a plain series with a prefix —")), *NCF_TYPE_CHOICES],
+        choices=[("", _("— None: a plain series with a prefix —")), *SALES_NCF_TYPE_CHOICES],
         help_text=_("The DGII fiscal receipt type. Fiscal series have no prefix."))
     prefix = forms.CharField(label=_("Prefix"), max_length=20, required=False,
                              help_text=_("Plain series only, e.g. INV-."))
@@ -81,24 +81,28 @@ class NcfOrSequenceField(forms.CharField):
 
 
 class RangeForm(forms.Form):
-    """Entering the range DGII authorised for a fiscal series, by sequence numbers or by
-    the first and last NCF as DGII's authorisation prints them."""
+    """Adding a range DGII authorised to a fiscal series, by sequence numbers or by the
+    first and last NCF as DGII's authorisation prints them. It is added to the series'
+    history (never typed over the current range) and takes over when the current one is
+    used up or expires. E32 and E34 ranges have no expiry, so the field is left out."""
 
     range_start = NcfOrSequenceField(label=_("From"))
     range_end = NcfOrSequenceField(label=_("To"))
     valid_until = forms.DateField(label=_("Válido hasta"), widget=DATE_WIDGET,
                                   help_text=_("DGII ranges are valid until 31 December of the "
                                               "year after they are authorised."))
-    next_number = NcfOrSequenceField(label=_("Next number"), required=False,
-                                     help_text=_("Empty: the range's first number."))
 
     def __init__(self, *args, subtype=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("range_start", "range_end", "next_number"):
+        info = getattr(subtype, "ncf_type_info", None)
+        if info is not None and not info.has_expiry:
+            del self.fields["valid_until"]
+        for name in ("range_start", "range_end"):
             field = self.fields[name]
             field.ncf_type = getattr(subtype, "ncf_type", None)
             field.digits = getattr(subtype, "sequence_digits", None)
             field.widget.attrs.update({"inputmode": "text", "autocomplete": "off",
                                        "placeholder": subtype.format_number(1)
                                        if field.ncf_type else ""})
-        self.fields["valid_until"].initial = default_valid_until(timezone.localdate())
+        if "valid_until" in self.fields:
+            self.fields["valid_until"].initial = default_valid_until(timezone.localdate())

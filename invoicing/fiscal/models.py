@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from invoicing.core.tenancy import WorkspaceQuerySet, WorkspaceScopedModel
 
@@ -135,3 +136,47 @@ class DocumentSubtype(WorkspaceScopedModel):
         if self.range_end is None:
             return 0 if self.is_fiscal else None
         return max(0, self.range_end - self.next_number + 1)
+
+
+class RangeStatus(models.TextChoices):
+    CURRENT = "current", pgettext_lazy("NCF range", "Current")
+    NEXT = "next", pgettext_lazy("NCF range", "Next")
+    FINISHED = "finished", pgettext_lazy("NCF range", "Used up")
+    EXPIRED = "expired", pgettext_lazy("NCF range", "Expired")
+
+
+class NcfRange(WorkspaceScopedModel):
+    """One range DGII authorised for a fiscal series. A series keeps every range it was
+    given: a new one is added, never typed over the old one (numbers issued from the old one
+    stay judged by it), and takes over when the current one is used up or expires
+    (`fiscal.numbering`). The series' own `range_start`/`range_end`/`valid_until` are the
+    current range, which the allocator reads and advances in one statement.
+
+    `ended_as` is set when the allocator leaves a range for the next one: `finished` (used
+    up) or `expired` (its remaining numbers were never issued)."""
+
+    subtype = models.ForeignKey(DocumentSubtype, on_delete=models.CASCADE,
+                                related_name="ranges", verbose_name=_("document type"))
+    range_start = models.PositiveBigIntegerField(_("range start"))
+    range_end = models.PositiveBigIntegerField(_("range end"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    entered_at = models.DateTimeField(_("entered at"))
+    ended_as = models.CharField(_("ended as"), max_length=10, blank=True,
+                                choices=[(RangeStatus.FINISHED, RangeStatus.FINISHED.label),
+                                         (RangeStatus.EXPIRED, RangeStatus.EXPIRED.label)])
+
+    class Meta:
+        ordering = ["subtype", "range_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subtype", "range_start"],
+                                    name="ncf_range_unique_start"),
+            models.CheckConstraint(condition=Q(range_start__gte=1)
+                                   & Q(range_end__gte=F("range_start")),
+                                   name="ncf_range_ordered"),
+        ]
+        verbose_name = _("NCF range")
+        verbose_name_plural = _("NCF ranges")
+
+    def __str__(self) -> str:
+        return f"{self.subtype.format_number(self.range_start)} – " \
+               f"{self.subtype.format_number(self.range_end)}"

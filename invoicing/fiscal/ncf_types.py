@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+# Purchase-side types (B code and its e-CF twin) and the e-CF types without a sequence expiry.
+PURCHASE_CODES = frozenset({"11", "13", "17", "41", "43", "47"})
+NO_EXPIRY_CODES = frozenset({"E32", "E34"})
+
 
 @dataclass(frozen=True)
 class NcfType:
@@ -23,11 +27,24 @@ class NcfType:
     def sequence_digits(self) -> int:
         return 8 if self.series == "B" else 10
 
+    @property
+    def is_sales(self) -> bool:
+        """Whether a business issues it for what it sells. B11/E41, B13/E43 and B17/E47 are
+        issued by the buyer for its own purchases (DOMAIN.md): known, so NCFs of those types
+        validate, but never offered as sales series."""
+        return self.code[1:] not in PURCHASE_CODES
+
+    @property
+    def has_expiry(self) -> bool:
+        """Whether its ranges expire: E32 and E34 carry no FechaVencimientoSecuencia
+        (DOMAIN.md, e-CF `IdDoc`), so their authorised ranges have no `valid_until`."""
+        return self.code not in NO_EXPIRY_CODES
+
 
 _TYPES = [
     ("01", _("Factura de Crédito Fiscal"), "invoice", "always"),
     ("02", _("Factura de Consumo"), "invoice", "threshold"),
-    ("03", _("Nota de Débito"), "debit_note", "always"),
+    ("03", _("Nota de Débito"), "debit_note", "invoice"),  # follows the original
     ("04", _("Nota de Crédito"), "credit_note", "invoice"),
     ("11", _("Comprobante de Compras"), "invoice", "always"),
     ("12", _("Registro Único de Ingresos"), "invoice", "never"),
@@ -48,6 +65,11 @@ for _code, _name, _doc, _buyer in _TYPES:
         NCF_TYPES["E" + _E_CODES[_code]] = NcfType("E" + _E_CODES[_code], _name, _doc, _buyer)
 
 NCF_TYPE_CHOICES = [(code, f"{code} – {t.name}") for code, t in sorted(NCF_TYPES.items())]
+# The purchase-side types by code, for querysets that leave them out of sales series.
+PURCHASE_NCF_TYPES = frozenset(code for code, t in NCF_TYPES.items() if not t.is_sales)
+# What a workspace may number its own documents with (the settings form offers these).
+SALES_NCF_TYPE_CHOICES = [(code, label) for code, label in NCF_TYPE_CHOICES
+                          if NCF_TYPES[code].is_sales]
 
 
 def ncf_type(code: str | None) -> NcfType | None:

@@ -18,9 +18,11 @@ then subtype, everywhere, so two services never deadlock):
   lock (on SQLite the IMMEDIATE transaction already holds the write lock), so concurrent
   callers queue instead of racing;
 - it checks, in that same statement, that the subtype is active and, for a fiscal (NCF) series,
-  that it has an authorised range, that the range is not used up and that `on_date` is not
-  after the range's expiry; otherwise it raises `NumberingRefused` (a `Conflict`, 409 in the
-  API) whose message names the series and says what to do, with a stable `code`:
+  that it has an authorised range, that the range is not used up and that neither `on_date`
+  nor today is after the range's expiry (a back-dated document cannot use an expired
+  range); when a later authorised range waits, it takes over (`fiscal.ranges`); otherwise
+  it raises `NumberingRefused` (a `Conflict`, 409 in the API) whose message names the
+  series and says what to do, with a stable `code`:
   `subtype_inactive`, `ncf_range_missing`, `ncf_range_exhausted`, `ncf_range_expired`;
 - it advances the counter in the same transaction, so a rollback gives the number back and
   the next caller gets it: no gaps, no repeats.
@@ -36,11 +38,12 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import Conflict, NotFound
 
-from .models import DocumentSubtype
+from .models import DocumentSubtype, NcfRange, RangeStatus
 
 # Warn ahead of time (DOMAIN.md): this many days before expiry, and when fewer numbers
 # remain than min(LOW_NUMBERS_MAX, LOW_NUMBERS_PERCENT % of the range).
@@ -66,18 +69,32 @@ def default_valid_until(authorised_on: datetime.date) -> datetime.date:
     return datetime.date(authorised_on.year + 1, 12, 31)
 
 
-def check_can_issue(subtype: DocumentSubtype, on_date: datetime.date) -> None:
-    """Raise NumberingRefused if `subtype` cannot hand out its next number on `on_date`.
+def check_day(on_date: datetime.date) -> datetime.date:
+    """The day a range's expiry is judged on: the issue date and today, so a back-dated
+    document cannot take a number from a range that has expired since."""
+    return max(on_date, timezone.localdate())
 
-    Pure (no query): the allocator calls it under the row lock; forms may call it earlier to
-    tell the user before they try (the allocator still has the last word).
+
+def check_can_issue(subtype: DocumentSubtype, on_date: datetime.date) -> None:
+    """Raise NumberingRefused if `subtype` cannot hand out its next number on `on_date`
+    (the range's expiry is judged against `on_date` and today).
+
+    No query: the allocator calls it under the row lock; forms may call it earlier to
+    tell the user before they try (the allocator still has the last word). A series whose
+    current range is done but whose next range waits can issue (the next one takes over);
+    that is seen when the caller prefetched the series' `ranges`.
     """
+    from .ranges import waiting_successor
+
     label = str(subtype)
     if not subtype.is_active:
         raise NumberingRefused(
             _("The document type %(subtype)s is inactive; activate it or choose another.")
             % {"subtype": label}, code="subtype_inactive")
     if not subtype.is_fiscal:
+        return
+    day = check_day(on_date)
+    if waiting_successor(subtype, day) is not None:
         return
     if subtype.range_end is None:
         raise NumberingRefused(
@@ -90,7 +107,7 @@ def check_can_issue(subtype: DocumentSubtype, on_date: datetime.date) -> None:
               "Request a new range from DGII and enter it in Settings → Document types.")
             % {"subtype": label, "last": subtype.format_number(subtype.range_end)},
             code="ncf_range_exhausted")
-    if subtype.valid_until is not None and on_date > subtype.valid_until:
+    if subtype.valid_until is not None and day > subtype.valid_until:
         raise NumberingRefused(
             _("The NCF range of %(subtype)s expired on %(date)s. Enter the new range DGII "
               "authorised (Settings → Document types) before issuing.")
@@ -140,16 +157,43 @@ def _advance_if_issuable(*, workspace_id: int, subtype_id: int,
     return DocumentSubtype(**values)
 
 
+def take_over(current: DocumentSubtype, day: datetime.date) -> bool:
+    """Under the series' row lock: when its current range cannot issue on `day` (used up,
+    expired, or none) and a later range waits, that range becomes the current one. The old
+    range is marked as it ended (used up or expired). True if a range took over."""
+    from .ranges import successor
+
+    following = successor(current, day)
+    if following is None:
+        return False
+    if current.range_end is not None:
+        ended = RangeStatus.FINISHED if current.next_number > current.range_end \
+            else RangeStatus.EXPIRED
+        NcfRange.objects.filter(subtype_id=current.pk, range_start=current.range_start) \
+            .update(ended_as=ended)
+    DocumentSubtype.objects.filter(pk=current.pk).update(
+        range_start=following.range_start, range_end=following.range_end,
+        valid_until=following.valid_until, next_number=following.range_start,
+        updated_at=timezone.now())
+    return True
+
+
 def allocate_number(*, workspace_id: int, subtype_id: int,
                     on_date: datetime.date) -> AllocatedNumber:
     """Take the next number of a subtype inside the caller's transaction (see the module
     docstring). Raises NotFound for a subtype of another workspace, NumberingRefused (409)
-    when the series cannot issue on `on_date`."""
+    when the series cannot issue on `on_date`.
+
+    When the current range is used up or has expired and a later authorised range waits,
+    that range takes over under the row lock and the number comes from it; callers queued
+    on the lock then see the new range (PostgreSQL re-checks the UPDATE's conditions on the
+    row version the taker committed)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside the document's transaction")
-    for _attempt in range(2):
+    day = check_day(on_date)
+    for _attempt in range(3):
         subtype = _advance_if_issuable(workspace_id=workspace_id, subtype_id=subtype_id,
-                                       on_date=on_date)
+                                       on_date=day)
         if subtype is not None:
             sequence = subtype.next_number - 1
             return AllocatedNumber(
@@ -157,11 +201,14 @@ def allocate_number(*, workspace_id: int, subtype_id: int,
                 document_number=subtype.format_number(sequence),
                 valid_until=subtype.valid_until if subtype.is_fiscal else None,
             )
-        # Refused (or not found): read the row under its lock to say exactly why.
+        # Refused (or not found): read the row under its lock to say exactly why, or let
+        # the next range take over.
         current = (DocumentSubtype.objects.select_for_update()
                    .filter(workspace_id=workspace_id, pk=subtype_id).first())
         if current is None:
             raise NotFound(_("Document type not found."))
+        if current.is_active and take_over(current, day):
+            continue
         check_can_issue(current, on_date)
         # The series changed between the two statements (a new range was entered): retry.
     raise NumberingRefused(_("The document type could not issue a number; try again."),
@@ -186,8 +233,12 @@ def subtype_warnings(subtype: DocumentSubtype,
 
     Inactive and non-fiscal series carry none. Messages are in the active language.
     """
+    from .ranges import next_waiting
+
     if not subtype.is_active or not subtype.is_fiscal:
         return []
+    if next_waiting(subtype, today) is not None:
+        return []  # the next authorised range is entered: it takes over when this one ends
     label = str(subtype)
     found: list[SubtypeWarning] = []
     if subtype.range_end is None:

@@ -43,10 +43,11 @@ def buyer_id_required(*, ncf_type_code: str | None, total_in_dop: Decimal,
                       modified_total_in_dop: Decimal | None = None) -> bool:
     """Whether a document must name the buyer's RNC or cédula (DOMAIN.md table).
 
-    - B01/E31, B03/E33, B11/E41, B14/E44, B15/E45, B16/E46: always.
+    - B01/E31, B11/E41, B14/E44, B15/E45, B16/E46: always.
     - B02/E32 (consumo): from RD$250,000.00 inclusive (`total_in_dop`, the document's total
       converted to DOP at its exchange rate).
-    - B04/E34 (credit note): the buyer of the invoice it corrects — so it is required
+    - B03/E33 and B04/E34 (debit and credit notes): the buyer of the invoice it corrects —
+      so it is required
       exactly when that invoice required it: pass the corrected invoice's type and DOP total
       as `modified_ncf_type_code` / `modified_total_in_dop`. Without them (no corrected
       document known) nothing is required here; the note's service keeps it on the same
@@ -128,3 +129,15 @@ def check_issuer_identity(*, workspace: Any, ncf_type_code: str | None) -> None:
             _("%(workspace)s has no RNC or cédula: enter it in Settings → Workspace before "
               "issuing fiscal documents.") % {"workspace": workspace.name},
             code="issuer_id_required")
+
+
+def check_sales_series(subtype: Any, *, field: str = "document_subtype_id") -> None:
+    """B11/E41, B13/E43 and B17/E47 are issued by a business for its own purchases
+    (DOMAIN.md): they never number what it sells (400)."""
+    info = ncf_type(getattr(subtype, "ncf_type", None))
+    if info is not None and not info.is_sales:
+        raise InvalidInput(
+            _("%(code)s (%(name)s) is issued by a buyer for its own purchases, not for what "
+              "it sells; choose a sales document type.") % {"code": info.code,
+                                                             "name": info.name},
+            field=field, code="purchase_series")

@@ -15,14 +15,15 @@ from django.db.models.functions import Cast, Substr
 
 from .models import DocumentSubtype, Tax
 
-DOCUMENT_MODELS = ("invoices.Invoice", "quotations.Quotation")
-LINE_MODELS = ("invoices.InvoiceLine", "quotations.QuotationLine")
+DOCUMENT_MODELS = ("invoices.Invoice", "quotations.Quotation", "notes.Note")
+LINE_MODELS = ("invoices.InvoiceLine", "quotations.QuotationLine", "notes.NoteLine")
 
 
 def subtypes_for_list(workspace_id: int) -> models.QuerySet[DocumentSubtype]:
     """Fiscal series by NCF type (B01, B02…, E31…), then the plain ones."""
     return DocumentSubtype.objects.filter(workspace_id=workspace_id).order_by(
-        F("ncf_type").asc(nulls_last=True), "document_type", "prefix", "id")
+        F("ncf_type").asc(nulls_last=True), "document_type", "prefix", "id") \
+        .prefetch_related("ranges")
 
 
 def number_head(*, ncf_type: str | None, prefix: str) -> str:
@@ -31,8 +32,8 @@ def number_head(*, ncf_type: str | None, prefix: str) -> str:
 
 
 def max_issued_sequence(*, workspace_id: int, ncf_type: str | None, prefix: str) -> int:
-    """The highest sequence among the workspace's numbered documents (invoices and
-    quotations, whatever their status: a cancelled NCF stays used) whose number has this
+    """The highest sequence among the workspace's numbered documents (invoices, quotations
+    and notes, whatever their status: a cancelled NCF stays used) whose number has this
     series' form — `B01` + digits, or the prefix + digits, whatever the padding. 0 if none.
     """
     head = number_head(ncf_type=ncf_type, prefix=prefix)
@@ -51,7 +52,7 @@ def max_issued_sequence(*, workspace_id: int, ncf_type: str | None, prefix: str)
 
 
 def subtype_has_documents(subtype: DocumentSubtype) -> bool:
-    """Any invoice or quotation (draft or not) that uses this series."""
+    """Any invoice, quotation or note (draft or not) that uses this series."""
     return any(apps.get_model(label).objects.filter(document_subtype_id=subtype.pk).exists()
                for label in DOCUMENT_MODELS)
 
@@ -76,3 +77,4 @@ def tax_is_used(tax: Tax) -> bool:
                 if any(isinstance(c, dict) and c.get("id") == tax.pk for c in copies or ()):
                     return True
     return False
+

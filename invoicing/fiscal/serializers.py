@@ -10,9 +10,10 @@ from rest_framework import serializers
 
 from invoicing.core.api.fields import WorkspaceRelatedField
 
-from .models import DocumentSubtype, DocumentType, Tax, TaxKind
+from .models import DocumentSubtype, DocumentType, RangeStatus, Tax, TaxKind
 from .ncf_types import NCF_TYPES
 from .numbering import subtype_warnings
+from .ranges import range_history
 from .validation import CODES
 
 
@@ -36,6 +37,27 @@ class WarningSerializer(serializers.Serializer):
                                             "ncf_range_expiring", "ncf_range_exhausted",
                                             "ncf_range_low"])
     message = serializers.CharField()
+
+
+class RangeSerializer(serializers.Serializer):
+    """One authorised range of a series' history (output)."""
+
+    range_start = serializers.IntegerField()
+    range_end = serializers.IntegerField()
+    valid_until = serializers.DateField(allow_null=True)
+    entered_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(choices=RangeStatus.choices)
+
+
+class RangeInputSerializer(serializers.Serializer):
+    """Input of `POST /document-subtypes/{id}/ranges`."""
+
+    range_start = serializers.IntegerField(min_value=1, max_value=10**12)
+    range_end = serializers.IntegerField(min_value=1, max_value=10**12)
+    valid_until = serializers.DateField(
+        required=False, allow_null=True,
+        help_text=_("Default 31 December of next year; none for E32 and E34, whose "
+                    "sequences do not expire."))
 
 
 class DocumentSubtypeSerializer(serializers.ModelSerializer):
@@ -66,14 +88,24 @@ class DocumentSubtypeSerializer(serializers.ModelSerializer):
     remaining = serializers.IntegerField(read_only=True, allow_null=True, help_text=_(
         "Numbers left in the authorised range; null for a plain series without a limit."))
     warnings = serializers.SerializerMethodField()
+    ranges = serializers.SerializerMethodField(help_text=_(
+        "Every range DGII authorised for the series, lowest first: `current` (issuing now), "
+        "`next` (takes over when the current one is used up or expires), `finished` (used "
+        "up), `expired`."))
 
     class Meta:
         model = DocumentSubtype
         fields = ["id", "name", "document_type", "ncf_type", "prefix", "padding",
                   "range_start", "next_number", "range_end", "valid_until", "remaining",
-                  "is_active", "warnings"]
+                  "ranges", "is_active", "warnings"]
         extra_kwargs = {"name": {"required": False}}
         validators = []  # uniqueness is the service's rule, reported on the right field
+
+    @extend_schema_field(RangeSerializer(many=True))
+    def get_ranges(self, subtype: DocumentSubtype) -> list[dict]:
+        today = self.context.get("today") or timezone.localdate()
+        return RangeSerializer([view.as_dict() for view in range_history(subtype, today)],
+                               many=True).data
 
     @extend_schema_field(WarningSerializer(many=True))
     def get_warnings(self, subtype: DocumentSubtype) -> list[dict]:

@@ -17,7 +17,17 @@ from workspaces.services import activity_record
 
 from .models import DocumentSubtype, DocumentType
 from .ncf_types import NCF_TYPES, ncf_type
-from .numbering import default_valid_until
+from .range_entry import (  # noqa: F401 - the range services are part of this API
+    RANGE_FIELDS,
+    _as_int,
+    check_below_waiting,
+    check_counter_locked,
+    has_handed_out_numbers,
+    range_expiry,
+    subtype_add_range,
+    subtype_enter_range,
+    sync_current_range,
+)
 from .selectors import (
     max_issued_sequence,
     subtype_has_documents,
@@ -32,7 +42,6 @@ def _unknown_fields(fields: dict, allowed: set[str]) -> None:
 
 SUBTYPE_FIELDS = {"name", "document_type", "ncf_type", "prefix", "padding", "range_start",
                   "next_number", "range_end", "valid_until", "is_active"}
-RANGE_FIELDS = ("range_start", "range_end", "valid_until")
 NUMBERING_FIELDS = {"ncf_type", "prefix", "range_start", "next_number", "range_end"}
 # A prefix that starts like an NCF type would make numbers that read as NCFs.
 NCF_LIKE_PREFIX = re.compile(r"^[BE][0-9]{2}", re.IGNORECASE)
@@ -41,18 +50,6 @@ MAX_PADDING = 12
 
 def _subtype_label(subtype: DocumentSubtype) -> str:
     return str(subtype)
-
-
-def _as_int(value: Any, field: str) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise InvalidInput(_("A whole number is required."), field=field)
-    try:
-        number = int(str(value))
-    except (TypeError, ValueError):
-        raise InvalidInput(_("A whole number is required."), field=field) from None
-    return number
 
 
 def _clean_subtype(subtype: DocumentSubtype, *, sent: set[str], before: dict | None,
@@ -104,6 +101,12 @@ def _clean_fiscal(subtype: DocumentSubtype, *, sent: set[str], before: dict | No
         raise InvalidInput(_("%(code)s is not a DGII NCF type. Use one of: %(codes)s.")
                            % {"code": subtype.ncf_type, "codes": ", ".join(sorted(NCF_TYPES))},
                            field="ncf_type")
+    if not info.is_sales and (before is None or before["ncf_type"] != info.code):
+        raise InvalidInput(
+            _("%(code)s (%(name)s) is issued by a buyer for its own purchases, not for what "
+              "it sells: it is not offered as a sales series.")
+            % {"code": info.code, "name": info.name}, field="ncf_type",
+            code="purchase_series")
     if info.document_type != subtype.document_type:
         raise InvalidInput(
             _("%(code)s (%(name)s) numbers %(expected)s, not %(actual)s.")
@@ -150,13 +153,10 @@ def _clean_fiscal(subtype: DocumentSubtype, *, sent: set[str], before: dict | No
     if end < start:
         raise InvalidInput(_("The range ends before it starts."), field="range_end")
     new_range = before is not None and start != before["range_start"]
-    if subtype.valid_until is None or (new_range and "valid_until" not in sent):
-        # DGII ranges are valid until 31 December of the year after authorisation.
-        subtype.valid_until = default_valid_until(today)
-    elif (before is None or subtype.valid_until != before["valid_until"]) \
-            and subtype.valid_until < today:
-        raise InvalidInput(_("This date has passed. A DGII range is valid until 31 December "
-                             "of the year after it was authorised."), field="valid_until")
+    subtype.valid_until = range_expiry(
+        info, subtype.valid_until, given="valid_until" in sent,
+        changed=before is None or subtype.valid_until != before["valid_until"],
+        replace=new_range and "valid_until" not in sent, today=today)
 
 
 def _clean_plain(subtype: DocumentSubtype, *, sent: set[str]) -> None:
@@ -280,6 +280,7 @@ def subtype_create(*, workspace: Workspace, actor: Any, **fields: Any) -> Docume
         subtype.padding = 4
     _clean_subtype(subtype, sent=set(fields), before=None, today=timezone.localdate())
     _save_subtype(subtype)
+    sync_current_range(subtype, None)
     activity_record(workspace=workspace, actor=actor, verb="created", target=subtype,
                     description=_describe(subtype))
     return subtype
@@ -298,13 +299,16 @@ def subtype_update(*, subtype: DocumentSubtype, actor: Any, **fields: Any) -> Do
     sent = set(fields)
     if "ncf_type" in fields and not fields["ncf_type"]:
         fields["ncf_type"] = None
+    check_counter_locked(subtype, fields)
     for name, value in fields.items():
         setattr(subtype, name, value)
     if subtype.ncf_type and "prefix" not in sent and not before["ncf_type"]:
         # Becoming fiscal: the old prefix has no meaning any more.
         subtype.prefix = ""
     _clean_subtype(subtype, sent=sent, before=before, today=timezone.localdate())
+    check_below_waiting(subtype, before)
     _save_subtype(subtype)
+    sync_current_range(subtype, before)
     changed = sorted(name for name in SUBTYPE_FIELDS if getattr(subtype, name) != before[name])
     range_entered = subtype.range_start is not None and \
         subtype.range_start != before["range_start"]
@@ -316,22 +320,6 @@ def subtype_update(*, subtype: DocumentSubtype, actor: Any, **fields: Any) -> Do
                                             else str(before[name]) for name in changed}},
     )
     return subtype
-
-
-@requires("subtype_enter_range")
-def subtype_enter_range(*, subtype: DocumentSubtype, actor: Any, range_start: int,
-                        range_end: int, valid_until: datetime.date | None = None,
-                        next_number: int | None = None) -> DocumentSubtype:
-    """Enter the range DGII authorised for a fiscal series. `valid_until` defaults to
-    31 December of next year; the next number is the range's first unless given."""
-    fields: dict[str, Any] = {"range_start": range_start, "range_end": range_end,
-                              "valid_until": valid_until}
-    if next_number is not None:
-        fields["next_number"] = next_number
-    if not subtype.is_fiscal:
-        raise InvalidInput(_("Only fiscal (NCF) series have an authorised range."),
-                           field="range_start")
-    return subtype_update(subtype=subtype, actor=actor, **fields)
 
 
 @requires("subtype_delete")

@@ -16,11 +16,13 @@ from workspaces.models import Workspace
 from workspaces.services import activity_record
 
 from .models import DocumentSubtype, DocumentType, Tax, TaxKind
+from .ncf_types import NCF_TYPES
 from .selectors import (
     tax_is_used,
 )
 from .series import (  # noqa: F401 - the series' services are part of this API
     _unknown_fields,
+    subtype_add_range,
     subtype_create,
     subtype_delete,
     subtype_enter_range,
@@ -30,6 +32,7 @@ from .series import (  # noqa: F401 - the series' services are part of this API
 DEFAULT_TAXES = [
     ("ITBIS 18%", TaxKind.ITBIS, Decimal("18.00")),
     ("ITBIS 16%", TaxKind.ITBIS, Decimal("16.00")),
+    ("ITBIS 0%", TaxKind.ITBIS, Decimal("0.00")),
     ("Exento", TaxKind.EXEMPT, Decimal("0.00")),
     ("Propina legal 10%", TaxKind.TIP, Decimal("10.00")),
 ]
@@ -41,6 +44,15 @@ DEFAULT_FISCAL_SUBTYPES = [
     ("B04", "Nota de crédito", DocumentType.CREDIT_NOTE),
     ("B14", "Régimen especial", DocumentType.INVOICE),
     ("B15", "Gubernamental", DocumentType.INVOICE),
+    # e-CF (Ley 32-23): they issue once the workspace is an electronic issuer and has
+    # entered the range DGII authorised.
+    ("E31", "Crédito fiscal electrónica", DocumentType.INVOICE),
+    ("E32", "Consumo electrónica", DocumentType.INVOICE),
+    ("E33", "Nota de débito electrónica", DocumentType.DEBIT_NOTE),
+    ("E34", "Nota de crédito electrónica", DocumentType.CREDIT_NOTE),
+    ("E44", "Régimen especial electrónica", DocumentType.INVOICE),
+    ("E45", "Gubernamental electrónica", DocumentType.INVOICE),
+    ("E46", "Exportaciones electrónica", DocumentType.INVOICE),
 ]
 
 DEFAULT_PLAIN_SUBTYPES = [
@@ -59,7 +71,8 @@ def fiscal_defaults_provision(*, workspace: Workspace) -> None:
     for code, name, document_type in DEFAULT_FISCAL_SUBTYPES:
         DocumentSubtype.objects.get_or_create(
             workspace=workspace, ncf_type=code,
-            defaults={"name": name, "document_type": document_type, "padding": 8},
+            defaults={"name": name, "document_type": document_type,
+                      "padding": NCF_TYPES[code].sequence_digits},
         )
     for name, prefix, document_type in DEFAULT_PLAIN_SUBTYPES:
         DocumentSubtype.objects.get_or_create(
@@ -70,6 +83,8 @@ def fiscal_defaults_provision(*, workspace: Workspace) -> None:
 
 # --- Taxes ----------------------------------------------------------------------------------
 TAX_FIELDS = {"name", "kind", "rate", "is_active"}
+# DOMAIN.md "The issuer": the only ITBIS rates; "exento" is a kind of its own.
+ITBIS_RATES = frozenset({Decimal("18.00"), Decimal("16.00"), Decimal("0.00")})
 RATE_STEP = Decimal("0.01")
 
 
@@ -95,6 +110,9 @@ def _clean_tax(tax: Tax) -> None:
     tax.rate = rate.quantize(RATE_STEP)
     if tax.kind == TaxKind.EXEMPT and tax.rate != 0:
         raise InvalidInput(_("An exempt tax has a rate of 0."), field="rate")
+    if tax.kind == TaxKind.ITBIS and tax.rate not in ITBIS_RATES:
+        raise InvalidInput(_("ITBIS rates are 18%, 16% and 0% (exento is its own kind)."),
+                           field="rate", code="itbis_rate")
     duplicate = Tax.objects.filter(workspace_id=tax.workspace_id, name__iexact=tax.name)
     if tax.pk:
         duplicate = duplicate.exclude(pk=tax.pk)

@@ -6,10 +6,11 @@ The answer lists every problem found, each with a stable code:
   known type code); nothing else is checked then;
 - `type_mismatch`: its type is not the subtype's (or the subtype is not fiscal); the range
   and expiry checks are skipped, they belong to another type;
-- `out_of_range`: outside the subtype's authorised range (or the subtype has none);
-- `expired`: the range's `valid_until` has passed;
-- `duplicate`: already on an invoice of this workspace (whatever its status: a cancelled
-  NCF stays used).
+- `out_of_range`: outside every range the subtype was authorised (its history of ranges,
+  `fiscal.ranges`), or the subtype has none;
+- `expired`: the `valid_until` of the range the number belongs to has passed;
+- `duplicate`: already on an invoice or note of this workspace (whatever its status: a
+  cancelled NCF stays used).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from invoicing.core.errors import NotFound
 
 from .models import DocumentSubtype
 from .ncf_types import ncf_type
+from .ranges import range_history
 
 INVALID_FORMAT = "invalid_format"
 TYPE_MISMATCH = "type_mismatch"
@@ -61,6 +63,33 @@ def _split(ncf: str) -> tuple[str | None, int | None]:
     if len(ncf) in (11, 13):
         return ncf[:3], int(ncf[3:])
     return None, None
+
+
+def _check_against_ranges(subtype: DocumentSubtype, ncf: str, sequence: int,
+                          on_date: datetime.date, add) -> None:
+    """Judge the number by the range of the series' history it falls in (a number of an
+    earlier range stays valid until that range's own expiry)."""
+    history = range_history(subtype, timezone.localdate())
+    if not history:
+        add(OUT_OF_RANGE, _("%(subtype)s has no authorised NCF range.") % {"subtype": subtype})
+        return
+    found = next((view for view in history if view.contains(sequence)), None)
+    if found is None:
+        spans = ", ".join(f"{subtype.format_number(view.range_start)}–"
+                          f"{subtype.format_number(view.range_end)}" for view in history)
+        add(OUT_OF_RANGE, _("%(ncf)s is outside the authorised ranges of %(subtype)s "
+                            "(%(ranges)s).")
+            % {"ncf": ncf, "subtype": subtype.name, "ranges": spans})
+        # Still say whether the series' current range has expired.
+        found = next((view for view in history if view.range_start == subtype.range_start),
+                     history[-1])
+    if found.valid_until is not None and on_date > found.valid_until:
+        add(EXPIRED, _("The range of %(subtype)s that %(ncf)s belongs to expired on "
+                       "%(date)s.") % {"subtype": subtype, "ncf": ncf,
+                                       "date": found.valid_until.strftime("%d/%m/%Y")}
+            if found.contains(sequence) else
+            _("The range of %(subtype)s expired on %(date)s.")
+            % {"subtype": subtype, "date": found.valid_until.strftime("%d/%m/%Y")})
 
 
 def validate_ncf(*, workspace, ncf: str, subtype: DocumentSubtype,
@@ -101,25 +130,15 @@ def validate_ncf(*, workspace, ncf: str, subtype: DocumentSubtype,
                _("an old (pre-2018) format"),
                "expected": subtype.ncf_type, "subtype": subtype.name})
     else:
-        if subtype.range_end is None:
-            add(OUT_OF_RANGE, _("%(subtype)s has no authorised NCF range.")
-                % {"subtype": subtype})
-        else:
-            first = subtype.range_start or 1
-            if not first <= sequence <= subtype.range_end:
-                add(OUT_OF_RANGE, _("%(ncf)s is outside the authorised range %(first)s–"
-                                    "%(last)s.")
-                    % {"ncf": normalised, "first": subtype.format_number(first),
-                       "last": subtype.format_number(subtype.range_end)})
-        if subtype.valid_until is not None and on_date > subtype.valid_until:
-            add(EXPIRED, _("The range of %(subtype)s expired on %(date)s.")
-                % {"subtype": subtype, "date": subtype.valid_until.strftime("%d/%m/%Y")})
+        _check_against_ranges(subtype, normalised, sequence, on_date, add)
 
     invoices = apps.get_model("invoices", "Invoice").objects.filter(
         workspace_id=workspace.pk, document_number=normalised)
     if exclude_invoice_id is not None:
         invoices = invoices.exclude(pk=exclude_invoice_id)
-    if invoices.exists():
+    notes = apps.get_model("notes", "Note").objects.filter(workspace_id=workspace.pk,
+                                                          document_number=normalised)
+    if invoices.exists() or notes.exists():
         add(DUPLICATE, _("%(ncf)s is already on an invoice of this workspace.")
             % {"ncf": normalised})
     return NcfValidation(valid=not errors, ncf_normalised=normalised, errors=errors)

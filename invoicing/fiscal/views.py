@@ -18,6 +18,7 @@ from . import services
 from .forms import RangeForm, SubtypeForm, TaxForm
 from .models import DocumentSubtype, Tax
 from .numbering import subtype_warnings
+from .ranges import range_history
 from .selectors import subtypes_for_list
 
 SUBTYPE_FIELDS = list(SubtypeForm.base_fields)
@@ -40,6 +41,10 @@ def subtype_list(request):
             "last": subtype.format_number(subtype.range_end)
             if subtype.range_end is not None else None,
             "next": subtype.format_number(subtype.next_number),
+            "ranges": [{**view.as_dict(),
+                        "first": subtype.format_number(view.range_start),
+                        "last": subtype.format_number(view.range_end)}
+                       for view in range_history(subtype, today)],
         })
     return render(request, "fiscal/subtype_list.html", {"rows": rows})
 
@@ -85,25 +90,32 @@ def subtype_edit(request, pk):
 
 @workspace_required(FISCAL)
 def subtype_range(request, pk):
-    subtype = get_object_or_404(DocumentSubtype, pk=pk, workspace=request.workspace,
-                                ncf_type__isnull=False)
+    subtype = get_object_or_404(DocumentSubtype.objects.prefetch_related("ranges"), pk=pk,
+                                workspace=request.workspace, ncf_type__isnull=False)
     form = RangeForm(request.POST or None, subtype=subtype)
     if request.method == "POST" and form.is_valid():
         try:
-            subtype = services.subtype_enter_range(subtype=subtype, actor=request.user,
-                                                   **form.cleaned_data)
+            added = services.subtype_add_range(subtype=subtype, actor=request.user,
+                                               **form.cleaned_data)
         except DomainError as error:
             add_form_errors(form, error)
         else:
-            messages.success(request, _("New range entered for %(subtype)s: %(first)s to "
-                                        "%(last)s.")
-                             % {"subtype": subtype,
-                                "first": subtype.format_number(subtype.range_start),
-                                "last": subtype.format_number(subtype.range_end)})
+            current = added.subtype.range_start == added.range_start
+            messages.success(request, (
+                _("New range entered for %(subtype)s: %(first)s to %(last)s.") if current else
+                _("New range entered for %(subtype)s: %(first)s to %(last)s. It takes over "
+                  "when the current range is used up or expires."))
+                % {"subtype": added.subtype,
+                   "first": added.subtype.format_number(added.range_start),
+                   "last": added.subtype.format_number(added.range_end)})
             return redirect("fiscal:subtype_list")
+    today = timezone.localdate()
     return render(request, "fiscal/subtype_range.html", {
         "form": form, "subtype": subtype, "example_ncf": subtype.format_number(101),
-        "warnings": subtype_warnings(subtype, timezone.localdate()),
+        "warnings": subtype_warnings(subtype, today),
+        "ranges": [{**view.as_dict(), "first": subtype.format_number(view.range_start),
+                    "last": subtype.format_number(view.range_end)}
+                   for view in range_history(subtype, today)],
     })
 
 

@@ -38,6 +38,7 @@ from invoicing.fiscal.rules import (
     check_buyer_identity,
     check_fiscal_line_taxes,
     check_issuer_identity,
+    check_sales_series,
 )
 from workspaces.authorization import requires
 from workspaces.models import Workspace
@@ -70,7 +71,9 @@ def salesmen_in_workspace(workspace: Workspace, ids: Iterable[Any]) -> list[Sale
 
 
 def _invoice_subtype(workspace: Workspace, pk: Any) -> DocumentSubtype:
-    return subtype_in_workspace(workspace, pk, document_types=(DocumentType.INVOICE,))
+    subtype = subtype_in_workspace(workspace, pk, document_types=(DocumentType.INVOICE,))
+    check_sales_series(subtype)
+    return subtype
 
 
 def _check_dates(issue_date: datetime.date, due_date: datetime.date) -> None:

@@ -39,6 +39,8 @@ ADDED_SINCE: set[tuple[str, str]] = {
     ("payment", "withholdings"), ("invoice", "payments.withholdings"),
     # `ecf`: the e-CF block (issue 14), null on these B-series and plain invoices.
     ("invoice", "ecf"),
+    # The history of a series' authorised ranges (issue 12).
+    ("document-subtype", "ranges"),
 }
 # Values that changed on purpose since the recording: (kind, key) -> (now, then). A currency
 # nobody has entered a rate for (the new workspace's USD) answers null, no longer the
@@ -46,9 +48,11 @@ ADDED_SINCE: set[tuple[str, str]] = {
 CHANGED_SINCE: dict[tuple[str, str], tuple[object, object]] = {
     ("currency", "exchange_rate"): (None, "1.0000"),
 }
-# Default series a workspace gets since the recording (B03, debit notes: issue 12); they are
-# left out of the series list before ids are numbered, so the others keep their numbers.
-SERIES_ADDED_SINCE = {"B03"}
+# Default series a workspace gets since the recording (issue 12: B03, debit notes, and the
+# e-CF series of API.md); they are left out of the series list before ids are numbered, so
+# the others keep their numbers. Likewise the default taxes added since (ITBIS 0%).
+SERIES_ADDED_SINCE = {"B03", "E31", "E32", "E33", "E34", "E44", "E45", "E46"}
+TAXES_ADDED_SINCE = {"ITBIS 0%"}
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 _ID_KEYS = re.compile(r"(^id$|_id$|_ids$)")
@@ -127,9 +131,10 @@ def scenario(api, workspace) -> list[tuple[str, str, object]]:
                            ("taxes", "tax"), ("document-subtypes", "document-subtype"),
                            ("currencies", "currency"), ("salesmen", "salesman")):
         listing = call(f"list {resource}", f"page:{kind}", "get", f"/api/v1/{resource}")
-        if resource == "document-subtypes":
+        if resource in ("document-subtypes", "taxes"):
             kept = [row for row in listing["results"]
-                    if row["ncf_type"] not in SERIES_ADDED_SINCE]
+                    if row.get("ncf_type") not in SERIES_ADDED_SINCE
+                    and row.get("name") not in TAXES_ADDED_SINCE]
             listing["count"] -= len(listing["results"]) - len(kept)
             listing["results"][:] = kept
         for row in listing["results"][:3]:

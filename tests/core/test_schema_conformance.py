@@ -180,6 +180,12 @@ def walk_catalog_writes(walk: Walk, seed) -> None:
     walk("PUT", "/document-subtypes/{id}/", id=series["id"],
          body={"name": "Factura sucursal Santiago", "prefix": "STI-"})
     walk("DELETE", "/document-subtypes/{id}/", 204, id=series["id"])
+    from invoicing.fiscal.models import DocumentSubtype
+
+    b15 = DocumentSubtype.objects.get(workspace_id=seed["subtype"].workspace_id,
+                                      ncf_type="B15")
+    walk("POST", "/document-subtypes/{id}/ranges/", 201, id=b15.pk,
+         body={"range_start": 1, "range_end": 100})
 
 
 def walk_document_writes(walk: Walk, seed) -> None:

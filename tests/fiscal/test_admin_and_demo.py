@@ -113,5 +113,5 @@ class TestDemo:
         b01.refresh_from_db()
         assert (b01.range_start, b01.next_number, b01.range_end) == (1, 2, 500)
         assert Activity.objects.filter(target_id=b01.pk, verb="range_entered").count() == 1
-        assert Tax.objects.filter(workspace=workspace).count() == 4
+        assert Tax.objects.filter(workspace=workspace).count() == 5  # the defaults
         assert Decimal("18.00") in set(Tax.objects.values_list("rate", flat=True))

@@ -56,11 +56,19 @@ class TestRead:
     def test_a_new_workspace_has_the_defaults_of_api_md(self, api):
         rows = api.get(URL).json()["results"]
         assert sorted((row["ncf_type"] or row["prefix"]) for row in rows) == [
-            "B01", "B02", "B03", "B04", "B14", "B15", "COT-", "INV-"]
+            "B01", "B02", "B03", "B04", "B14", "B15", "COT-", "E31", "E32", "E33", "E34",
+            "E44", "E45", "E46", "INV-"]
         b01 = next(row for row in rows if row["ncf_type"] == "B01")
         assert set(b01) == {"id", "name", "document_type", "ncf_type", "prefix", "padding",
                             "range_start", "next_number", "range_end", "valid_until",
-                            "remaining", "is_active", "warnings"}
+                            "remaining", "ranges", "is_active", "warnings"}
+        assert b01["ranges"] == []
+        e_series = [row for row in rows if (row["ncf_type"] or "").startswith("E")]
+        assert all(row["padding"] == 10 and row["range_end"] is None and row["ranges"] == []
+                   for row in e_series)
+        assert {row["ncf_type"]: row["document_type"] for row in e_series} == {
+            "E31": "invoice", "E32": "invoice", "E33": "debit_note", "E34": "credit_note",
+            "E44": "invoice", "E45": "invoice", "E46": "invoice"}
         assert b01["document_type"] == "invoice" and b01["prefix"] == ""
         assert b01["padding"] == 8 and b01["range_end"] is None and b01["remaining"] == 0
         assert [w["code"] for w in b01["warnings"]] == ["ncf_range_missing"]
@@ -74,10 +82,11 @@ class TestRead:
 
     @pytest.mark.parametrize("query,expected", [
         ({"document_type": "quotation"}, {"COT-"}),
-        ({"filter[document_type]": "credit_note"}, {"B04"}),
+        ({"filter[document_type]": "credit_note"}, {"B04", "E34"}),
         ({"ncf_type": "B02"}, {"B02"}),
         ({"is_fiscal": "false"}, {"INV-", "COT-"}),
-        ({"is_fiscal": "true", "document_type": "invoice"}, {"B01", "B02", "B14", "B15"}),
+        ({"is_fiscal": "true", "document_type": "invoice"},
+         {"B01", "B02", "B14", "B15", "E31", "E32", "E44", "E45", "E46"}),
         ({"is_active": "false"}, {"B15"}),
     ])
     def test_filters(self, api, workspace, query, expected):
@@ -130,6 +139,7 @@ class TestRoles:
 
 class TestCreate:
     def test_fiscal_e_series_with_its_range(self, api, workspace):
+        series(workspace, "E31").delete()  # a default series, recreated here by hand
         response = api.post(URL, {"name": "e-CF crédito fiscal", "document_type": "invoice",
                                   "ncf_type": "e31", "range_start": 1, "range_end": 1000},
                             format="json")
@@ -196,10 +206,11 @@ class TestCreate:
         assert_400(api.post(URL, body, format="json"), field)
         assert DocumentSubtype.objects.filter(workspace=workspace).count() == before
 
-    def test_e_series_ranges_reach_ten_digits(self, api):
-        response = api.post(URL, {"name": "e-CF consumo", "ncf_type": "E32", "range_start": 1,
-                                  "range_end": 9_999_999_999}, format="json")
-        assert response.status_code == 201, response.content
+    def test_e_series_ranges_reach_ten_digits(self, api, workspace):
+        response = api.patch(detail(series(workspace, "E32")),
+                             {"range_start": 1, "range_end": 9_999_999_999}, format="json")
+        assert response.status_code == 200, response.content
+        assert response.json()["valid_until"] is None  # E32 sequences do not expire
 
     def test_a_plain_series_cannot_start_inside_numbers_already_issued(self, api,
                                                                        workspace):
@@ -230,40 +241,73 @@ class TestEnterRange:
             issued_invoice(b01, f"B01{n:08d}")
         DocumentSubtype.objects.filter(pk=b01.pk).update(next_number=21)
 
-        message = assert_400(api.patch(detail(b01), {"range_start": 11, "range_end": 500},
-                                       format="json"), "range_start")
+        # Numbers were issued: the range is no longer typed over, a new one is added.
+        response = api.patch(detail(b01), {"range_start": 21, "range_end": 500},
+                             format="json")
+        assert response.status_code == 409, response.content
+        assert response.json()["error"]["code"] == "range_in_use"
+        assert "range_start" in response.json()["error"]["fields"]
+
+        message = assert_400(api.post(f"{detail(b01)}/ranges",
+                                      {"range_start": 11, "range_end": 500}, format="json"),
+                             "range_start")
         assert "B0100000020" in message
         assert series(workspace).range_end == 20  # nothing written
 
-        body = api.patch(detail(b01), {"range_start": 21, "range_end": 500},
-                         format="json").json()
-        assert (body["next_number"], body["remaining"]) == (21, 480)
+        response = api.post(f"{detail(b01)}/ranges", {"range_start": 21, "range_end": 500},
+                            format="json")
+        assert response.status_code == 201, response.content
+        body = response.json()
+        # The current range was used up, so the new one takes over at once.
+        assert (body["range_start"], body["next_number"], body["remaining"]) == (21, 21, 480)
+        assert [(r["range_start"], r["range_end"], r["status"]) for r in body["ranges"]] == [
+            (1, 20, "finished"), (21, 500, "current")]
 
-    def test_next_number_never_goes_back_below_an_issued_number(self, api, workspace):
+    def test_next_number_never_moves_by_hand_once_a_number_was_issued(self, api, workspace):
         b01 = series(workspace)
         api.patch(detail(b01), {"range_start": 1, "range_end": 500}, format="json")
         issued_invoice(b01, "B0100000001")
         issued_invoice(b01, "B0100000002")
         DocumentSubtype.objects.filter(pk=b01.pk).update(next_number=3)
-        assert "B0100000002" in assert_400(
-            api.patch(detail(b01), {"next_number": 2}, format="json"), "next_number")
-        assert api.patch(detail(b01), {"next_number": 5},
-                         format="json").json()["next_number"] == 5
+        for wanted in (2, 5):  # neither back nor forward: a skipped number is unaccounted
+            response = api.patch(detail(b01), {"next_number": wanted}, format="json")
+            assert response.status_code == 409, response.content
+            assert response.json()["error"]["code"] == "next_number_locked"
+            assert "next_number" in response.json()["error"]["fields"]
+        assert series(workspace).next_number == 3
+        # Sending back what a GET returned changes nothing and is accepted.
+        assert api.patch(detail(b01), {"next_number": 3, "name": "Crédito fiscal B"},
+                         format="json").status_code == 200
 
-    def test_correcting_the_end_keeps_the_next_number(self, api, workspace):
+    def test_before_anything_is_issued_the_first_range_may_be_corrected(self, api,
+                                                                         workspace):
+        b01 = series(workspace)
+        api.patch(detail(b01), {"range_start": 1, "range_end": 50}, format="json")
+        body = api.patch(detail(b01), {"range_end": 500, "next_number": 1},
+                         format="json").json()
+        assert (body["range_start"], body["next_number"], body["range_end"]) == (1, 1, 500)
+        assert [(r["range_start"], r["range_end"]) for r in body["ranges"]] == [(1, 500)]
+
+    def test_a_used_range_is_not_typed_over(self, api, workspace):
         b01 = series(workspace)
         api.patch(detail(b01), {"range_start": 1, "range_end": 50}, format="json")
         issued_invoice(b01, "B0100000001")
         DocumentSubtype.objects.filter(pk=b01.pk).update(next_number=2)
-        body = api.patch(detail(b01), {"range_end": 500}, format="json").json()
-        assert (body["range_start"], body["next_number"], body["range_end"]) == (1, 2, 500)
+        for body in ({"range_end": 500}, {"range_start": 1, "range_end": 500},
+                     {"valid_until": (today() + datetime.timedelta(days=90)).isoformat()},
+                     {"range_start": None, "range_end": None}):
+            response = api.patch(detail(b01), body, format="json")
+            assert response.status_code == 409, (body, response.content)
+            assert response.json()["error"]["code"] == "range_in_use"
+        b01.refresh_from_db()
+        assert (b01.range_start, b01.next_number, b01.range_end) == (1, 2, 50)
 
-    def test_the_end_cannot_move_before_numbers_handed_out(self, api, workspace):
+    def test_numbers_handed_out_lock_the_range_even_without_documents(self, api, workspace):
+        """Numbers voided (an e-CF range voided with an ANECF) moved the counter too."""
         b01 = series(workspace)
         api.patch(detail(b01), {"range_start": 1, "range_end": 500}, format="json")
         DocumentSubtype.objects.filter(pk=b01.pk).update(next_number=101)
-        assert "B0100000100" in assert_400(
-            api.patch(detail(b01), {"range_end": 99}, format="json"), "range_end")
+        assert api.patch(detail(b01), {"range_end": 99}, format="json").status_code == 409
 
     def test_a_cancelled_invoice_still_holds_its_number(self, api, workspace):
         b02 = series(workspace, "B02")
@@ -271,14 +315,16 @@ class TestEnterRange:
         InvoiceFactory(workspace=workspace, document_subtype=b02, status="cancelled",
                        document_number="B0200000001")
         DocumentSubtype.objects.filter(pk=b02.pk).update(next_number=2)
-        assert_400(api.patch(detail(b02), {"next_number": 1}, format="json"), "next_number")
+        response = api.patch(detail(b02), {"next_number": 1}, format="json")
+        assert response.status_code == 409
+        assert "next_number" in response.json()["error"]["fields"]
 
     def test_quotation_numbers_count_for_their_series(self, api, workspace):
         cot = plain(workspace, "COT-")
         QuotationFactory(workspace=workspace, document_subtype=cot, document_number="COT-0009")
-        assert "COT-0009" in assert_400(
-            api.patch(detail(cot), {"next_number": 9}, format="json"), "next_number")
-        assert api.patch(detail(cot), {"next_number": 10}, format="json").status_code == 200
+        for wanted in (9, 10):
+            assert api.patch(detail(cot), {"next_number": wanted},
+                             format="json").status_code == 409
 
     def test_numbers_of_other_workspaces_do_not_count(self, api, workspace, other_workspace):
         other_b01 = series(other_workspace)

@@ -36,15 +36,17 @@ class TestRead:
         response = api.get(URL)
         assert response.status_code == 200
         rows = response.json()["results"]
-        assert {row["name"] for row in rows} == {"ITBIS 18%", "ITBIS 16%", "Exento",
-                                                 "Propina legal 10%"}
+        assert {row["name"] for row in rows} == {"ITBIS 18%", "ITBIS 16%", "ITBIS 0%",
+                                                 "Exento", "Propina legal 10%"}
+        zero = next(row for row in rows if row["name"] == "ITBIS 0%")
+        assert (zero["kind"], zero["rate"]) == ("itbis", "0.00")
         itbis = next(row for row in rows if row["name"] == "ITBIS 18%")
         assert set(itbis) == {"id", "name", "kind", "rate", "is_active"}
         assert itbis["kind"] == "itbis" and itbis["rate"] == "18.00"
         assert itbis["is_active"] is True
 
     @pytest.mark.parametrize("query,expected", [
-        ({"kind": "itbis"}, {"ITBIS 18%", "ITBIS 16%"}),
+        ({"kind": "itbis"}, {"ITBIS 18%", "ITBIS 16%", "ITBIS 0%"}),
         ({"filter[kind]": "exempt"}, {"Exento"}),
         ({"kind": "tip"}, {"Propina legal 10%"}),
         ({"is_active": "false"}, {"Viejo"}),
@@ -67,7 +69,7 @@ class TestRead:
 
     def test_sort_by_rate_both_ways(self, api):
         ascending = [row["rate"] for row in api.get(URL, {"sort": "rate"}).json()["results"]]
-        assert ascending == ["0.00", "10.00", "16.00", "18.00"]
+        assert ascending == ["0.00", "0.00", "10.00", "16.00", "18.00"]
         descending = [row["rate"] for row in api.get(URL, {"sort": "-rate"}).json()["results"]]
         assert descending == ascending[::-1]
 
@@ -141,10 +143,10 @@ class TestWrite:
 
     def test_patch_changes_only_what_is_sent(self, api, workspace):
         tax = Tax.objects.get(workspace=workspace, name="ITBIS 16%")
-        response = api.patch(detail(tax), {"rate": "16.5"}, format="json")
+        response = api.patch(detail(tax), {"rate": "18"}, format="json")  # 18/16/0 only
         assert response.status_code == 200, response.content
         assert response.json() == {"id": tax.pk, "name": "ITBIS 16%", "kind": "itbis",
-                                   "rate": "16.50", "is_active": True}
+                                   "rate": "18.00", "is_active": True}
 
     def test_put_replaces(self, api, workspace):
         tax = Tax.objects.get(workspace=workspace, name="Propina legal 10%")
@@ -194,12 +196,12 @@ class TestWrite:
         line = InvoiceLineFactory(invoice__workspace=workspace, taxes=[copy_of(tax)],
                                   tax_amount=Decimal("18.00"), total=Decimal("118.00"),
                                   subtotal=Decimal("100.00"))
-        response = api.patch(detail(tax), {"rate": "20"}, format="json")
+        response = api.patch(detail(tax), {"rate": "16"}, format="json")  # 18/16/0 only
         assert response.status_code == 200
         line.refresh_from_db()
         assert line.taxes == [copy_of(tax)] and line.taxes[0]["rate"] == "18.00"
         assert line.tax_amount == Decimal("18.00")
-        assert Tax.objects.get(pk=tax.pk).rate == Decimal("20.00")
+        assert Tax.objects.get(pk=tax.pk).rate == Decimal("16.00")
 
     def test_kind_of_a_used_tax_does_not_change(self, api, workspace):
         tax = Tax.objects.get(workspace=workspace, name="Propina legal 10%")

@@ -108,3 +108,88 @@ def test_concurrent_allocation_is_gapless_and_unique(workspace):
     # A rolled-back number was handed out again: some committed numbers were first taken
     # by a transaction that rolled back.
     assert set(rolled_back) & set(committed)
+
+
+TAKEOVER_ALLOCATIONS = 400
+
+
+def test_the_next_range_takes_over_under_concurrency(workspace):
+    """Issue 12: a series with a small current range (1–50) and the next authorised range
+    waiting (101–1000, with its own expiry). 16 threads take 400 numbers, 10% rolled back:
+    the numbers run 1…50 and then 101… with no gap and no repeat, each carries the expiry of
+    the range it came from, and the old range is marked as used up."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the concurrency guarantee is tested on PostgreSQL")
+    from invoicing.fiscal.models import NcfRange
+    from invoicing.fiscal.services import subtype_add_range
+
+    today = timezone.localdate()
+    first_until = today + datetime.timedelta(days=100)
+    second_until = today + datetime.timedelta(days=400)
+    subtype = DocumentSubtype.objects.get(workspace=workspace, ncf_type="B01")
+    subtype_add_range(subtype=subtype, actor=None, range_start=1, range_end=50,
+                      valid_until=first_until)
+    subtype_add_range(subtype=subtype, actor=None, range_start=101, range_end=1000,
+                      valid_until=second_until)
+    subtype.refresh_from_db()
+    assert (subtype.range_start, subtype.range_end) == (1, 50)  # the new one waits
+    contact = ContactFactory(workspace=workspace)
+    currency = Currency.objects.get(workspace=workspace, is_default=True)
+
+    tickets = iter(range(TAKEOVER_ALLOCATIONS))
+    lock = threading.Lock()
+    committed: list[tuple[int, datetime.date]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(THREADS)
+
+    def work() -> None:
+        try:
+            start.wait()
+            while True:
+                with lock:
+                    ticket = next(tickets, None)
+                if ticket is None:
+                    return
+                try:
+                    with transaction.atomic():
+                        allocated = allocate_number(workspace_id=workspace.pk,
+                                                    subtype_id=subtype.pk, on_date=today)
+                        Invoice.objects.create(
+                            workspace=workspace, contact=contact, document_subtype=subtype,
+                            currency=currency, status="pending_payment",
+                            document_number=allocated.document_number,
+                            sequence_number=allocated.sequence,
+                            ncf_valid_until=allocated.valid_until)
+                        if ticket % ROLLBACK_EVERY == 0:
+                            raise Rollback(allocated.sequence)
+                except Rollback:
+                    continue
+                with lock:
+                    committed.append((allocated.sequence, allocated.valid_until))
+        except BaseException as exc:  # reported to the main thread
+            with lock:
+                errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+
+    count = TAKEOVER_ALLOCATIONS - TAKEOVER_ALLOCATIONS // ROLLBACK_EVERY
+    expected = list(range(1, 51)) + list(range(101, 101 + count - 50))
+    assert sorted(seq for seq, _ in committed) == expected
+    assert all(until == (first_until if seq <= 50 else second_until)
+               for seq, until in committed)
+    stored = sorted(Invoice.objects.filter(document_subtype=subtype)
+                    .values_list("sequence_number", flat=True))
+    assert stored == expected
+    subtype.refresh_from_db()
+    assert (subtype.range_start, subtype.range_end, subtype.valid_until) == \
+        (101, 1000, second_until)
+    assert subtype.next_number == expected[-1] + 1
+    assert NcfRange.objects.get(subtype=subtype, range_start=1).ended_as == "finished"

@@ -247,7 +247,8 @@ class TestDashboardPanel:
         DocumentSubtype.objects.filter(workspace=workspace, ncf_type__isnull=False).update(
             range_start=1, range_end=500, valid_until=today() + datetime.timedelta(days=5))
         html = logged_in_client.get("/").content.decode()
-        assert html.count('data-code="ncf_range_expiring"') == 6
+        # The 13 default fiscal series (API.md): B01–B04, B14, B15 and E31–E34, E44–E46.
+        assert html.count('data-code="ncf_range_expiring"') == 13
 
     def test_no_panel_when_all_is_well(self, logged_in_client, workspace):
         DocumentSubtype.objects.filter(workspace=workspace, ncf_type__isnull=False).update(

@@ -60,10 +60,10 @@ class TestLineTaxes:
 
 
 # DOMAIN.md "Fiscal receipt numbers": type → buyer's RNC/cédula needed.
-ALWAYS = ["B01", "E31", "B03", "E33", "B11", "E41", "B14", "E44", "B15", "E45", "B16", "E46"]
+ALWAYS = ["B01", "E31", "B11", "E41", "B14", "E44", "B15", "E45", "B16", "E46"]
 NEVER = ["B12", "B13", "E43", "B17", "E47"]
 THRESHOLD = ["B02", "E32"]
-CREDIT_NOTES = ["B04", "E34"]
+CREDIT_NOTES = ["B04", "E34", "B03", "E33"]  # notes follow the original (issue 12)
 
 
 class TestBuyerIdentity:

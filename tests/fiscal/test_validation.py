@@ -10,7 +10,7 @@ from django.utils import timezone
 from invoicing.core.errors import NotFound
 from invoicing.fiscal.models import DocumentSubtype
 from invoicing.fiscal.validation import normalise_ncf, validate_ncf
-from tests.factories import DocumentSubtypeFactory, InvoiceFactory
+from tests.factories import InvoiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,12 @@ def b01(workspace) -> DocumentSubtype:
 
 @pytest.fixture
 def e31(workspace) -> DocumentSubtype:
-    return DocumentSubtypeFactory(workspace=workspace, name="e-CF crédito fiscal",
-                                  ncf_type="E31", prefix="", padding=10, range_start=101,
-                                  range_end=1100,
-                                  valid_until=today() + datetime.timedelta(days=200))
+    subtype = DocumentSubtype.objects.get(workspace=workspace, ncf_type="E31")  # a default
+    DocumentSubtype.objects.filter(pk=subtype.pk).update(
+        range_start=101, next_number=101, range_end=1100,
+        valid_until=today() + datetime.timedelta(days=200))
+    subtype.refresh_from_db()
+    return subtype
 
 
 @pytest.fixture(params=["B", "E"])

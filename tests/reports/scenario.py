@@ -29,10 +29,13 @@ def line(workspace, price: str, *taxes: str, quantity: str = "1", description="S
 
 
 def e_subtype(workspace, ncf_type="E31", document_type="invoice") -> DocumentSubtype:
-    return DocumentSubtype.objects.create(
-        workspace=workspace, name=f"e-CF {ncf_type}", document_type=document_type,
-        ncf_type=ncf_type, prefix="", padding=10, range_start=1, next_number=1, range_end=500,
-        valid_until=D(timezone.localdate().year, 12, 31))
+    # Every workspace has the E series (API.md defaults), without a range: give it one.
+    subtype, _created = DocumentSubtype.objects.update_or_create(
+        workspace=workspace, ncf_type=ncf_type, defaults=dict(
+            name=f"e-CF {ncf_type}", document_type=document_type, prefix="", padding=10,
+            range_start=1, next_number=1, range_end=500,
+            valid_until=D(timezone.localdate().year, 12, 31)))
+    return subtype
 
 
 def e31_subtype(workspace) -> DocumentSubtype:

@@ -47,8 +47,8 @@ def test_a_new_address_confirms_by_mail_then_gets_its_workspace(client):
     ws = membership.workspace
     assert set(Currency.objects.filter(workspace=ws).values_list("code", flat=True)) == {
         "DOP", "USD"}
-    assert Tax.objects.filter(workspace=ws).count() == 4
-    assert DocumentSubtype.objects.filter(workspace=ws).count() == 8  # B03 since the notes
+    assert Tax.objects.filter(workspace=ws).count() == 5  # API.md defaults, ITBIS 0% among them
+    assert DocumentSubtype.objects.filter(workspace=ws).count() == 15  # 13 fiscal, INV-, COT-
 
     client.logout()
     assert client.post(confirm).status_code == 400  # the link works once

@@ -53,11 +53,13 @@ def test_defaults(workspace):
     taxes = {t.name: (t.kind, t.rate) for t in Tax.objects.filter(workspace=workspace)}
     assert taxes == {"ITBIS 18%": ("itbis", Decimal("18.00")),
                      "ITBIS 16%": ("itbis", Decimal("16.00")),
+                     "ITBIS 0%": ("itbis", Decimal("0.00")),
                      "Exento": ("exempt", Decimal("0.00")),
                      "Propina legal 10%": ("tip", Decimal("10.00"))}
     subtypes = DocumentSubtype.objects.filter(workspace=workspace)
-    assert sorted(s.ncf_type for s in subtypes if s.ncf_type) == ["B01", "B02", "B03", "B04",
-                                                                 "B14", "B15"]
+    assert sorted(s.ncf_type for s in subtypes if s.ncf_type) == [
+        "B01", "B02", "B03", "B04", "B14", "B15", "E31", "E32", "E33", "E34", "E44", "E45",
+        "E46"]
     assert all(s.range_end is None for s in subtypes if s.ncf_type)
     assert sorted(s.prefix for s in subtypes if not s.ncf_type) == ["COT-", "INV-"]
     assert Activity.objects.filter(workspace=workspace, verb="created").exists()
