@@ -276,6 +276,11 @@ def _same_lines(invoice: Invoice, items: Sequence[dict]) -> bool:
     return True
 
 
+def invoice_lines_unchanged(invoice: Invoice, items: Sequence[dict]) -> bool:
+    """For the edit page: whether posted lines are the invoice's own (nothing to refuse)."""
+    return _same_lines(invoice, items)
+
+
 UPDATABLE = {"contact_id", "document_subtype_id", "issue_date", "due_date", "payment_term",
              "notes", "currency_id", "salesman_ids", "items"}
 
