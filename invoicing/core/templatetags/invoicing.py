@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from invoicing.core.money import format_money
 from invoicing.core.money import plain_number as _plain_number
@@ -27,7 +27,8 @@ def status_badge(document) -> str:
     label = document.get_status_display()
     html = format_html('<span class="badge badge-{}">{}</span>', document.status, label)
     if getattr(document, "is_overdue", False):
-        html += format_html(' <span class="badge badge-overdue">{}</span>', _("Overdue"))
+        html += format_html(' <span class="badge badge-overdue">{}</span>',
+                            pgettext("invoice badge", "Overdue"))
     return html
 
 
