@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.core.errors import InvalidInput
+from invoicing.core.money import plain_number
 from workspaces.decorators import workspace_required
 
 from . import charts, dgii
@@ -90,7 +91,7 @@ def receivables_page(request):
 def itbis_page(request):
     period = _period(request)
     report = itbis_report(request.workspace, period)
-    chart = charts.chart("bars", [f"{entry['rate']}%" for entry in report["rates"]], [
+    chart = charts.chart("bars", [f"{plain_number(entry['rate'])}%" for entry in report["rates"]], [
         {"name": _("Taxed base"), "values": [str(entry["taxed_base"])
                                              for entry in report["rates"]]},
         {"name": _("ITBIS"), "values": [str(entry["itbis"]) for entry in report["rates"]]}])

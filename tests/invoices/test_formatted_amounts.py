@@ -2,6 +2,7 @@
 (`RD$55,578.00`, never `55578.00`)."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -34,3 +35,21 @@ def test_the_activity_log_and_messages_format_amounts(logged_in_client, workspac
     activity = html[html.index("<h2>Actividad</h2>"):]
     assert "RD$10,000.00" in activity and "RD$1,180.00" in activity
     assert not RAW.findall(activity), RAW.findall(activity)
+
+
+
+def test_rates_and_percentages_print_in_one_format(logged_in_client, workspace, owner):
+    """`18%` (never `18.00%`) and `61.3560` (always 4 decimals)."""
+    from django.utils import timezone
+
+    from workspaces.currency_services import exchange_rate_set
+    from workspaces.models import Currency
+
+    usd = Currency.objects.get(workspace=workspace, code="USD")
+    exchange_rate_set(currency=usd, actor=owner, rate=Decimal("61.356"),
+                      effective_date=timezone.localdate())
+    invoice = b01_invoice(workspace, currency_id=usd.pk)
+    detail = logged_in_client.get(reverse("invoices:detail", args=[invoice.pk])).content.decode()
+    assert "61.3560" in detail
+    report = logged_in_client.get(reverse("reports:itbis")).content.decode()
+    assert "18%" in report and "18.00%" not in report
