@@ -39,7 +39,7 @@ class CurrencyFilter(django_filters.FilterSet):
                           "default currency or one used by documents (deactivate it)."),
 )
 class CurrencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
-    queryset = Currency.objects.all()
+    queryset = services.with_rate_history(Currency.objects.all())
     serializer_class = CurrencySerializer
     filterset_class = CurrencyFilter
     sort_fields = ("code", "name", "exchange_rate")

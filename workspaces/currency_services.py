@@ -81,12 +81,22 @@ def exchange_rate_on(*, currency: Currency, on: datetime.date) -> Decimal:
     return rate if rate is not None else currency.exchange_rate
 
 
+def with_rate_history(queryset: models.QuerySet) -> models.QuerySet:
+    """Currencies annotated with `has_rates`, so `exchange_rate_known` needs no query per row."""
+    return queryset.annotate(has_rates=models.Exists(
+        ExchangeRate.objects.filter(currency=models.OuterRef("pk"))))
+
+
 def exchange_rate_known(currency: Currency) -> bool:
     """Whether anyone has said what the currency is worth: the default currency, one with a
     rate in its history, or one whose current rate is not the placeholder 1 it starts with.
     A new workspace's USD has none, so an invoice in USD cannot silently go out at 1:1."""
-    return (currency.is_default or currency.exchange_rate != ONE
-            or ExchangeRate.objects.filter(currency=currency).exists())
+    if currency.is_default or currency.exchange_rate != ONE:
+        return True
+    has_rates = getattr(currency, "has_rates", None)
+    if has_rates is None:
+        has_rates = ExchangeRate.objects.filter(currency=currency).exists()
+    return has_rates
 
 
 def exchange_rate_for_issue(*, currency: Currency, on: datetime.date,

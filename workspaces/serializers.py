@@ -6,15 +6,17 @@ from rest_framework import serializers
 
 from invoicing.core.api.fields import QuantityField
 
+from .currency_services import exchange_rate_known
 from .models import Currency, ExchangeRate
 
 
 class CurrencySerializer(serializers.ModelSerializer):
     """Output, and input for create/update (validated shape only; rules live in services).
     `exchange_rate` is the rate to the workspace's default currency in force today; sending
-    it records it in the history as today's rate."""
+    it records it in the history as today's rate. It is null until someone enters one (a new
+    workspace's USD): documents in that currency cannot be issued until then."""
 
-    exchange_rate = QuantityField(required=False, min_value=0)
+    exchange_rate = QuantityField(required=False, min_value=0, allow_null=True)
     is_default = serializers.BooleanField(required=False)
     is_active = serializers.BooleanField(required=False)
 
@@ -22,6 +24,12 @@ class CurrencySerializer(serializers.ModelSerializer):
         model = Currency
         fields = ["id", "code", "name", "symbol", "exchange_rate", "is_default", "is_active"]
         extra_kwargs = {"name": {"required": False}, "symbol": {"required": False}}
+
+    def to_representation(self, currency):
+        data = super().to_representation(currency)
+        if not exchange_rate_known(currency):
+            data["exchange_rate"] = None
+        return data
 
 
 class ExchangeRateSerializer(serializers.ModelSerializer):

@@ -28,6 +28,7 @@ from .currency_services import (  # noqa: F401
     exchange_rate_known,
     exchange_rate_on,
     exchange_rate_set,
+    with_rate_history,
 )
 from .models import Currency, Membership, Workspace
 from .roles import Role, may, role_allows

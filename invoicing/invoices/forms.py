@@ -3,17 +3,14 @@ list filter. They only parse; the services decide."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.contacts.models import Contact
 from invoicing.contacts.selectors import inactive_taxpayers
 from invoicing.documents.forms import DATE_INPUT, DocumentHeaderForm, preferred_series
-from workspaces.models import ExchangeRate
+from workspaces.currency_services import exchange_rate_known, with_rate_history
 
 from .models import CancellationReason, PaymentMethod, Salesman
 
@@ -36,7 +33,7 @@ class BuyerSelect(forms.Select):
 
 
 def _currency_label(currency) -> str:
-    if currency.is_default or currency.has_rates or currency.exchange_rate != Decimal("1"):
+    if exchange_rate_known(currency):
         return str(currency)
     return _("%(code)s (no exchange rate yet: enter it in Settings before issuing)") % {
         "code": currency.code}
@@ -65,8 +62,7 @@ class InvoiceHeaderForm(DocumentHeaderForm):
             series.initial = preferred["with_id"] if has_id else preferred["without_id"]
         # A currency nobody has entered a rate for says so before the user tries to issue.
         currency = self.fields["currency"]
-        currency.queryset = currency.queryset.annotate(has_rates=Exists(
-            ExchangeRate.objects.filter(currency=OuterRef("pk"))))
+        currency.queryset = with_rate_history(currency.queryset)
         currency.label_from_instance = _currency_label
         buyers = BuyerSelect(choices=self.fields["contact"].choices)
         # DGII's registry says these taxpayers are not ACTIVO: the page warns before a

@@ -145,6 +145,18 @@ class TestApi:
         assert (dop["exchange_rate"], dop["is_default"], dop["symbol"]) == ("1.0000", True,
                                                                              "RD$")
 
+    def test_usd_has_no_rate_until_one_is_entered(self, api, workspace):
+        usd = get(workspace, "USD")
+        assert api.get(f"{URL}/{usd.pk}").json()["exchange_rate"] is None
+        with CaptureQueriesContext(connection) as two:
+            api.get(URL)
+        api.patch(f"{URL}/{usd.pk}", {"exchange_rate": "58.5"}, format="json")
+        currency_create(workspace=workspace, actor=None, code="EUR")
+        with CaptureQueriesContext(connection) as three:
+            rows = {row["code"]: row["exchange_rate"] for row in api.get(URL).json()["results"]}
+        assert rows == {"DOP": "1.0000", "USD": "58.5000", "EUR": None}
+        assert len(three) == len(two)
+
     def test_create_with_rate_records_history(self, api, workspace):
         response = api.post(URL, {"code": "eur", "name": "Euro", "symbol": "€",
                                   "exchange_rate": "66.1234"}, format="json")
