@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from invoicing.core.api.router import router
 from invoicing.core.api.schema import SchemaView
 from invoicing.core.guides import guide
-from invoicing.core.views import api_not_found, bad_request, dashboard, server_error
+from invoicing.core.views import api_not_found, bad_request, dashboard, favicon, server_error
 
 api_v1 = [
     path("schema/", SchemaView.as_view(), name="schema"),
@@ -36,6 +36,8 @@ urlpatterns = [
     # The split view serves its start-up script as a file, so the page runs under our CSP.
     path("docs/", guide, name="guide-index"),
     re_path(r"^docs/(?P<name>[A-Za-z0-9_-]+\.md)$", guide, name="guide"),
+    # Browsers ask for /favicon.ico whatever the page says: the app's own icon, no CDN.
+    path("favicon.ico", favicon),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(
         url_name="api:schema", template_name="api/docs.html"), name="api-docs"),
 ]

@@ -2,13 +2,14 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
     SELLER = "seller", _("Seller")
     ACCOUNTANT = "accountant", _("Accountant")
-    ADMIN = "admin", _("Admin")
+    ADMIN = "admin", pgettext_lazy("role", "Admin")
     OWNER = "owner", _("Owner")
 
 

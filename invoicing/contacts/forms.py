@@ -11,7 +11,7 @@ _TAX_ID_CHECK = {
     "hx-post": reverse_lazy("contacts:check_tax_id"),
     "hx-trigger": "change",
     "hx-target": "#tax-id-check",
-    "hx-include": "[name=tax_id_type],[name=tax_id]",
+    "hx-include": "[name=tax_id_type],[name=tax_id],[name=contact_pk]",
     "hx-swap": "innerHTML",
 }
 

@@ -25,6 +25,17 @@ def contact_search(queryset: QuerySet[Contact], q: str) -> QuerySet[Contact]:
     return queryset.filter(condition)
 
 
+def contacts_sharing_tax_id(workspace, tax_id_type: str, tax_id: str, *,
+                            exclude_pk: int | None = None) -> list[Contact]:
+    """Other contacts of the workspace with this RNC or cédula (stored normalised): worth a
+    warning, not a refusal, since a branch or a re-registered company may share one."""
+    if not tax_id or tax_id_type not in ("rnc", "cedula"):
+        return []
+    return list(Contact.objects.for_workspace(workspace)
+                .filter(tax_id_type=tax_id_type, tax_id=tax_id).exclude(pk=exclude_pk)
+                .only("pk", "name").order_by("name")[:5])
+
+
 def contact_filter_kind(queryset: QuerySet[Contact], kind: str) -> QuerySet[Contact]:
     """`customer` and `supplier` include contacts that are both; `both` only those."""
     if kind in (ContactKind.CUSTOMER, ContactKind.SUPPLIER):

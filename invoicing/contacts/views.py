@@ -20,7 +20,12 @@ from .forms import ContactForm
 from .forms import ContactSearchForm as SearchForm
 from .identity import format_tax_id, normalize_tax_id
 from .models import Contact, RncRegistryEntry, TaxIdType
-from .selectors import contact_filter_kind, contact_search, registry_entry
+from .selectors import (
+    contact_filter_kind,
+    contact_search,
+    contacts_sharing_tax_id,
+    registry_entry,
+)
 
 PER_PAGE = 25
 
@@ -57,6 +62,18 @@ def _form_page(request, form, contact=None):
     return render(request, "contacts/contact_form.html", {"form": form, "contact": contact})
 
 
+def _shared_tax_id_warning(others: list[Contact]) -> str:
+    return _("Another contact has this tax ID: %(names)s. Check that it is not the same "
+             "customer twice.") % {"names": ", ".join(c.name for c in others)}
+
+
+def _warn_shared_tax_id(request, contact: Contact) -> None:
+    others = contacts_sharing_tax_id(request.workspace, contact.tax_id_type, contact.tax_id,
+                                     exclude_pk=contact.pk)
+    if others:
+        messages.warning(request, _shared_tax_id_warning(others))
+
+
 @workspace_required(SELL)
 def contact_create(request):
     form = ContactForm(request.POST or None)
@@ -68,6 +85,7 @@ def contact_create(request):
             add_form_errors(form, error)
         else:
             messages.success(request, _("Contact %(name)s saved.") % {"name": contact.name})
+            _warn_shared_tax_id(request, contact)
             return redirect("contacts:detail", pk=contact.pk)
     return _form_page(request, form)
 
@@ -86,6 +104,7 @@ def contact_edit(request, pk):
             add_form_errors(form, error)
         else:
             messages.success(request, _("Contact %(name)s saved.") % {"name": contact.name})
+            _warn_shared_tax_id(request, contact)
             return redirect("contacts:detail", pk=contact.pk)
     return _form_page(request, form, contact)
 
@@ -146,4 +165,8 @@ def check_tax_id(request):
                 context["registry"] = registry_entry(value)
                 context["registry_loaded"] = (context["registry"] is not None
                                               or RncRegistryEntry.objects.exists())
+                pk = request.POST.get("contact_pk", "")
+                others = contacts_sharing_tax_id(request.workspace, tax_id_type, value,
+                                                 exclude_pk=int(pk) if pk.isdigit() else None)
+                context["shared"] = _shared_tax_id_warning(others) if others else ""
     return render(request, "contacts/_tax_id_check.html", context)

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import tasks  # noqa: F401 - registers the outbox tasks with Celery
+        from .labels import name_default_fields
+
+        name_default_fields()

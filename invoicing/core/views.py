@@ -4,7 +4,8 @@ API's error shape."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import csrf as csrf_views
 from django.views import defaults
@@ -73,3 +74,9 @@ def server_error(request):
 
 
 
+
+
+def favicon(request):
+    """The icon served from our static files (a temporary redirect: its hashed name changes
+    with its content)."""
+    return redirect(static("favicon.svg"))

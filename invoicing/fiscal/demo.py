@@ -13,10 +13,15 @@ from .services import subtype_enter_range
 
 DEMO_RANGES = [
     # NCF type, first, last: a small B01 range (business buyers), a larger B02 one
-    # (consumers), and credit notes.
+    # (consumers), credit and debit notes, and the government (the demo sells to MINERD)
+    # and special-regime series: every series the demo offers can issue, so the dashboard
+    # has no missing range to warn about.
     ("B01", 1, 500),
     ("B02", 1, 2000),
+    ("B03", 1, 100),
     ("B04", 1, 200),
+    ("B14", 1, 100),
+    ("B15", 1, 300),
 ]
 
 

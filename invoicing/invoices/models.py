@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from invoicing.core.errors import Conflict
 from invoicing.core.tenancy import WorkspaceQuerySet, WorkspaceScopedModel
@@ -48,7 +49,7 @@ class InvoiceStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING_PAYMENT = "pending_payment", _("Pending payment")
     PARTIALLY_PAID = "partially_paid", _("Partially paid")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("invoice status", "Paid")
     CREDITED = "credited", _("Credited")
     CANCELLED = "cancelled", _("Cancelled")
 

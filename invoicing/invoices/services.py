@@ -261,8 +261,9 @@ def _current_values(invoice: Invoice) -> dict[str, Any]:
             "currency_id": invoice.currency_id}
 
 
-def _same_lines(invoice: Invoice, items: Sequence[dict]) -> bool:
-    """Whether `items` price to exactly the stored lines (a GET sent back unchanged)."""
+def invoice_lines_unchanged(invoice: Invoice, items: Sequence[dict]) -> bool:
+    """Whether `items` price to exactly the stored lines (a GET, or the edit page's lines,
+    sent back unchanged)."""
     try:
         priced = line_pricing.resolve_lines(workspace_id=invoice.workspace_id, items=items)
     except InvalidInput:
@@ -299,7 +300,7 @@ def invoice_update(*, invoice: Invoice, actor: Any, **changes: Any) -> Invoice:
     issued = invoice.status != InvoiceStatus.DRAFT
     if issued:
         if "items" in changes and "items" not in policy.editable_fields \
-                and _same_lines(invoice, changes["items"]):
+                and invoice_lines_unchanged(invoice, changes["items"]):
             changes.pop("items")
         policy.check_changes({k: v for k, v in changes.items()}, _current_values(invoice)
                              | ({"items": object()} if "items" in changes else {}))

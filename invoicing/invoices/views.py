@@ -3,6 +3,8 @@ page offers (edit which fields, issue, pay, cancel…) is the invoice's policy."
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.db.models import Sum
 from django.http import Http404
@@ -95,11 +97,43 @@ def _invoice_form(request, invoice: Invoice | None, policy: InvoicePolicy | None
     return editor.editor_forms(request, form, invoice)
 
 
+def _kept_changes(request, form, formset, invoice: Invoice, lines_locked: bool) -> bool:
+    """Whether the post changes what the invoice now keeps (a form opened before it was
+    issued or paid in another tab). The edit is then refused, saying what and why, rather
+    than saved without those changes under a "saved" message."""
+    refused = False
+    why = _("%(number)s is %(status)s: this can no longer change. Nothing was saved.") % {
+        "number": invoice, "status": invoice.get_status_display().lower()}
+    for name in FORM_FIELDS.values():
+        field = form.fields[name]
+        if not field.disabled or form.add_prefix(name) not in request.POST:
+            continue
+        probe = copy.deepcopy(field)
+        probe.disabled = False
+        posted = probe.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        if probe.has_changed(form.get_initial_for_field(field, name), posted):
+            form.add_error(name, why)
+            refused = True
+    if lines_locked and f"{formset.prefix}-TOTAL_FORMS" in request.POST:
+        items = formset.document_items()[0] if formset.is_valid() else None
+        if items is None or not services.invoice_lines_unchanged(invoice, items):
+            form.add_error(None, _(
+                "The lines of %(number)s can no longer change (it is %(status)s): nothing "
+                "was saved. Correct it with a credit or debit note.") % {
+                "number": invoice, "status": invoice.get_status_display().lower()})
+            refused = True
+    return refused
+
+
 def _editor(request, invoice: Invoice | None):
     policy = InvoicePolicy(invoice, request.user) if invoice is not None else None
     lines_locked = policy is not None and "items" not in policy.editable_fields
     form, formset = _invoice_form(request, invoice, policy)
-    if request.method == "POST" and form.is_valid() and (lines_locked or formset.is_valid()):
+    if request.method == "POST" and invoice is not None \
+            and _kept_changes(request, form, formset, invoice, lines_locked):
+        pass
+    elif request.method == "POST" and form.is_valid() and (lines_locked
+                                                           or formset.is_valid()):
         issue = request.POST.get("action") == "issue"
 
         def run(items, kwargs):

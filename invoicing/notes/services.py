@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from invoicing.core import count_cache, events, outbox
 from invoicing.core.errors import Conflict, InvalidInput
-from invoicing.core.money import ZERO
+from invoicing.core.money import ZERO, format_money
 from invoicing.documents import issuing
 from invoicing.documents.lookups import (
     check_date,
@@ -220,12 +220,15 @@ def _issue(*, workspace: Workspace, actor: Any, kind: str, invoice_id: Any = Non
         if figures.total > left:
             raise InvalidInput(
                 _("This credit (%(total)s) is more than what is left of %(number)s "
-                  "(%(left)s).") % {"total": figures.total, "number": invoice, "left": left},
+                  "(%(left)s).") % {"total": format_money(figures.total, invoice.currency.symbol),
+                                    "number": invoice,
+                                    "left": format_money(left, invoice.currency.symbol)},
                 field="items", code="credit_exceeds_balance")
         if code == ModificationCode.ANNULS and figures.total != left:
             raise InvalidInput(
                 _("Code 1 annuls the whole document: credit all that is left of it "
-                  "(%(left)s), or use code 3.") % {"left": left},
+                  "(%(left)s), or use code 3.") % {
+                      "left": format_money(left, invoice.currency.symbol)},
                 field="modification_code", code="annulment_partial")
 
     currency = invoice.currency if invoice is not None else \
@@ -270,7 +273,7 @@ def _issue(*, workspace: Workspace, actor: Any, kind: str, invoice_id: Any = Non
                         target=invoice,
                         description=_("%(kind)s %(number)s for %(total)s")
                         % {"kind": NoteKind(kind).label, "number": note.document_number,
-                           "total": note.total_amount},
+                           "total": format_money(note.total_amount, invoice.currency.symbol)},
                         data={"note_id": note.pk, "total": str(note.total_amount)})
     issuing.run_numbered(note)
     if wanted:  # rendered from memory (the e-CF block from the record just written)

@@ -240,3 +240,5 @@ class RecurringRun(WorkspaceScopedModel):
         ordering = ["template", "period"]
         constraints = [models.UniqueConstraint(fields=["template", "period"],
                                                name="recurring_run_once_per_period")]
+        verbose_name = _("recurring run")
+        verbose_name_plural = _("recurring runs")

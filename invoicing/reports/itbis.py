@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from invoicing.core.money import ZERO
+from invoicing.core.money import ZERO, plain_number
 
 from .documents import month_documents
 
@@ -66,11 +66,12 @@ def it1_lines(report: dict) -> list[dict]:
     ]
     for index, entry in enumerate(report["rates"], start=3):
         lines.append({"code": f"II.{index}",
-                      "label": _("Operations taxed at %(rate)s%%") % {"rate": entry["rate"]},
+                      "label": _("Operations taxed at %(rate)s%%")
+                      % {"rate": plain_number(entry["rate"])},
                       "amount": entry["taxed_base"]})
     for entry in report["rates"]:
         lines.append({"code": "III", "label": _("ITBIS charged at %(rate)s%%")
-                      % {"rate": entry["rate"]}, "amount": entry["itbis"]})
+                      % {"rate": plain_number(entry["rate"])}, "amount": entry["itbis"]})
     lines += [
         {"code": "III.A", "label": _("ITBIS of credit notes within 30 days (deducted)"),
          "amount": -report["credit_notes_within_30_days"]["itbis"]},

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from invoicing.contacts.models import Contact
 from invoicing.core.errors import InvalidInput
-from invoicing.core.money import ZERO
+from invoicing.core.money import ZERO, plain_number
 from invoicing.invoices.models import PaymentMethod
 from workspaces.decorators import workspace_required
 
@@ -97,7 +97,7 @@ def receivables_page(request):
 def itbis_page(request):
     period = _period(request)
     report = itbis_report(request.workspace, period)
-    chart = charts.chart("bars", [f"{entry['rate']}%" for entry in report["rates"]], [
+    chart = charts.chart("bars", [f"{plain_number(entry['rate'])}%" for entry in report["rates"]], [
         {"name": _("Taxed base"), "values": [str(entry["taxed_base"])
                                              for entry in report["rates"]]},
         {"name": _("ITBIS"), "values": [str(entry["itbis"]) for entry in report["rates"]]}])

@@ -7,10 +7,14 @@ document.addEventListener("click", (event) => {
 });
 
 // A form that issues, pays, cancels or converts never feels stuck and is never sent twice:
-// once submitted, its buttons wait and say so.
+// once submitted, its buttons are disabled and the pressed one says it is working
+// ("Emitiendo…" from data-busy-label, else its own label with "…").
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  if (event.defaultPrevented || form.method.toLowerCase() !== "post") return;
+  // getAttribute: the payment form has a field named "method", which `form.method` returns.
+  if (event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+    return;
+  }
   if (form.dataset.submitted === "1") {
     event.preventDefault();
     return;
@@ -20,6 +24,10 @@ document.addEventListener("submit", (event) => {
   const pressed = event.submitter;
   form.querySelectorAll("button[type=submit], button:not([type])").forEach((button) => {
     button.classList.add(button === pressed ? "is-busy" : "is-waiting");
+    if (button === pressed || (!pressed && button.type === "submit")) {
+      button.dataset.idleLabel = button.textContent;
+      button.textContent = button.dataset.busyLabel || `${button.textContent.trim()}…`;
+    }
     // Disabled after this tick, so the pressed button's name/value still goes with the form.
     setTimeout(() => { button.disabled = true; }, 0);
   });
@@ -31,6 +39,10 @@ window.addEventListener("pageshow", () => {
     form.removeAttribute("aria-busy");
     delete form.dataset.submitted;
     form.querySelectorAll("button").forEach((button) => {
+      if (button.dataset.idleLabel !== undefined) {
+        button.textContent = button.dataset.idleLabel;
+        delete button.dataset.idleLabel;
+      }
       button.disabled = false;
       button.classList.remove("is-busy", "is-waiting");
     });

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from invoicing.core.money import format_money
 from invoicing.core.money import plain_number as _plain_number
@@ -27,7 +27,8 @@ def status_badge(document) -> str:
     label = document.get_status_display()
     html = format_html('<span class="badge badge-{}">{}</span>', document.status, label)
     if getattr(document, "is_overdue", False):
-        html += format_html(' <span class="badge badge-overdue">{}</span>', _("Overdue"))
+        html += format_html(' <span class="badge badge-overdue">{}</span>',
+                            pgettext("invoice badge", "Overdue"))
     return html
 
 
@@ -78,13 +79,24 @@ def rate(value) -> str:
 def document_panels(context, document) -> str:
     """The panels other apps add to a document's page: each app's `panels.py` may define
     `document_panel(request, document) -> str` (HTML, already escaped)."""
+    return _app_panels(context, "document_panel", document)
+
+
+@register.simple_tag(takes_context=True)
+def contact_panels(context, contact) -> str:
+    """The panels the document apps add to a contact's page (its invoices, its quotations):
+    `contact_panel(request, contact) -> str` in an app's `panels.py`."""
+    return _app_panels(context, "contact_panel", contact)
+
+
+def _app_panels(context, hook: str, target) -> str:
     from django.utils.safestring import mark_safe
 
     from invoicing.core.discovery import app_modules
 
     parts = []
     for module in app_modules("panels"):
-        render = getattr(module, "document_panel", None)
+        render = getattr(module, hook, None)
         if render is not None:
-            parts.append(render(context.get("request"), document) or "")
+            parts.append(render(context.get("request"), target) or "")
     return mark_safe("".join(parts))  # each panel renders through an escaping template
