@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0001_initial'),
+        ('outreach', '0002_note_kinds'),
     ]
 
     operations = [
