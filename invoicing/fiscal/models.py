@@ -68,7 +68,9 @@ class DocumentSubtype(WorkspaceScopedModel):
 
     `next_number` is the counter the allocator advances under a row lock
     (`fiscal.numbering.allocate_number`); a fiscal range runs from `range_start` to
-    `range_end` inclusive and may not be used after `valid_until`.
+    `range_end` inclusive and may not be used after `valid_until`. `last_issue_date` is the
+    latest issue date the series has numbered, advanced in the same statement: in a fiscal
+    series numbers and dates go together, so no document is dated before it.
     """
 
     name = models.CharField(_("name"), max_length=100)
@@ -84,6 +86,8 @@ class DocumentSubtype(WorkspaceScopedModel):
     next_number = models.PositiveBigIntegerField(_("next number"), default=1)
     range_end = models.PositiveBigIntegerField(_("range end"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    last_issue_date = models.DateField(_("last issue date"), null=True, blank=True,
+                                       editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -24,6 +24,8 @@ then subtype, everywhere, so two services never deadlock):
   it raises `NumberingRefused` (a `Conflict`, 409 in the API) whose message names the
   series and says what to do, with a stable `code`:
   `subtype_inactive`, `ncf_range_missing`, `ncf_range_exhausted`, `ncf_range_expired`;
+- in a fiscal series it numbers nothing dated before the latest document it numbered
+  (`last_issue_date`, advanced by the same statement): 400 `issue_date_before_previous`;
 - it advances the counter in the same transaction, so a rollback gives the number back and
   the next caller gets it: no gaps, no repeats.
 
@@ -41,7 +43,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from invoicing.core.errors import Conflict, NotFound
+from invoicing.core.errors import Conflict, InvalidInput, NotFound
 
 from .models import DocumentSubtype, NcfRange, RangeStatus
 
@@ -117,7 +119,7 @@ def check_can_issue(subtype: DocumentSubtype, on_date: datetime.date) -> None:
 
 _SUBTYPE_COLUMNS = ("id", "workspace_id", "name", "document_type", "ncf_type", "prefix",
                     "padding", "range_start", "next_number", "range_end", "valid_until",
-                    "is_active")
+                    "last_issue_date", "is_active")
 
 
 def _advance_if_issuable(*, workspace_id: int, subtype_id: int,
@@ -136,25 +138,44 @@ def _advance_if_issuable(*, workspace_id: int, subtype_id: int,
 
     returning = ", ".join(qn(opts.get_field(n.removesuffix("_id")).column)
                           for n in _SUBTYPE_COLUMNS)
+    last = col("last_issue_date")
     sql = (
-        f"UPDATE {qn(opts.db_table)} SET {col('next_number')} = {col('next_number')} + 1 "
+        f"UPDATE {qn(opts.db_table)} SET {col('next_number')} = {col('next_number')} + 1, "
+        f"{last} = CASE WHEN {last} IS NULL OR {last} < %s THEN %s ELSE {last} END "
         f"WHERE {col('id')} = %s AND {col('workspace')} = %s AND {col('is_active')} = %s "
         f"AND ({col('ncf_type')} IS NULL OR ({col('range_end')} IS NOT NULL "
         f"AND {col('next_number')} <= {col('range_end')} "
-        f"AND ({col('valid_until')} IS NULL OR {col('valid_until')} >= %s))) "
+        f"AND ({col('valid_until')} IS NULL OR {col('valid_until')} >= %s) "
+        f"AND ({last} IS NULL OR {last} <= %s))) "
         f"RETURNING {returning}"
     )
-    params = [subtype_id, workspace_id, True, connection.ops.adapt_datefield_value(on_date)]
+    date = connection.ops.adapt_datefield_value(on_date)
+    params = [date, date, subtype_id, workspace_id, True,
+              connection.ops.adapt_datefield_value(check_day(on_date)), date]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
     values = dict(zip(_SUBTYPE_COLUMNS, row, strict=True))
-    if isinstance(values["valid_until"], str):  # SQLite hands dates back as text
-        values["valid_until"] = datetime.date.fromisoformat(values["valid_until"])
+    for name in ("valid_until", "last_issue_date"):
+        if isinstance(values[name], str):  # SQLite hands dates back as text
+            values[name] = datetime.date.fromisoformat(values[name])
     values["is_active"] = bool(values["is_active"])
     return DocumentSubtype(**values)
+
+
+def check_after_previous(subtype: DocumentSubtype, on_date: datetime.date) -> None:
+    """Numbers and dates go together (API.md, product rule): a fiscal series does not number
+    a document dated before the latest one it numbered. No query (`last_issue_date` is on
+    the row); the allocator's UPDATE applies the same condition under the row lock."""
+    last = subtype.last_issue_date
+    if subtype.is_fiscal and last is not None and on_date < last:
+        raise InvalidInput(
+            _("%(subtype)s issued its previous number on %(date)s: a document of this series "
+              "cannot be dated before it.") % {"subtype": subtype,
+                                               "date": last.strftime("%d/%m/%Y")},
+            field="issue_date", code="issue_date_before_previous")
 
 
 def take_over(current: DocumentSubtype, day: datetime.date) -> bool:
@@ -193,7 +214,7 @@ def allocate_number(*, workspace_id: int, subtype_id: int,
     day = check_day(on_date)
     for _attempt in range(3):
         subtype = _advance_if_issuable(workspace_id=workspace_id, subtype_id=subtype_id,
-                                       on_date=day)
+                                       on_date=on_date)
         if subtype is not None:
             sequence = subtype.next_number - 1
             return AllocatedNumber(
@@ -210,6 +231,7 @@ def allocate_number(*, workspace_id: int, subtype_id: int,
         if current.is_active and take_over(current, day):
             continue
         check_can_issue(current, on_date)
+        check_after_previous(current, on_date)
         # The series changed between the two statements (a new range was entered): retry.
     raise NumberingRefused(_("The document type could not issue a number; try again."),
                            code="numbering_busy")

@@ -191,8 +191,6 @@ class TestDates:
         assert response.status_code == 400
         assert "issue_date" in response.json()["error"]["fields"]
 
-    @pytest.mark.xfail(strict=True, reason="not built yet: the rule broke other suites' "
-                       "scenarios that issue back-dated invoices out of order (issue 12)")
     def test_not_before_the_previous_number_of_the_series(self, api, workspace):
         b01 = fiscal_subtype(workspace, "B01")
         first = api.post(URL, body(workspace, b01, issue_date=today().isoformat()),
@@ -211,7 +209,6 @@ class TestDates:
         assert api.post(URL, body(workspace, b02, issue_date=earlier),
                         format="json").status_code == 201
 
-    @pytest.mark.xfail(strict=True, reason="not built yet (see above)")
     def test_a_draft_issued_later_with_an_older_date_is_refused(self, api, workspace):
         b01 = fiscal_subtype(workspace, "B01")
         earlier = (today() - datetime.timedelta(days=3)).isoformat()

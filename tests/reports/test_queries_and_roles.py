@@ -34,7 +34,7 @@ def more_documents(workspace, count: int) -> None:
     salesman = SalesmanFactory(workspace=workspace, commission_rate=Decimal("3"))
     for number in range(count):
         invoice = make_invoice(
-            workspace, subtype=b01, issue_date=datetime.date(2026, 10, 20 + number % 5),
+            workspace, subtype=b01, issue_date=datetime.date(2026, 10, 20 + number * 5 // count),
             salesman_ids=[salesman.pk],
             items=[{"description": f"Línea {n}", "quantity": "1", "unit_price": "10.00",
                     "tax_ids": [tax(workspace, "ITBIS 18%").pk]} for n in range(3)])
