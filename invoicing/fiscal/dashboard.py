@@ -15,10 +15,16 @@ def panel(request) -> dict | None:
         return None
     today = timezone.localdate()
     warnings, missing = [], []
-    subtypes = subtypes_for_list(workspace.pk).filter(is_active=True, ncf_type__isnull=False)
+    subtypes = list(subtypes_for_list(workspace.pk).filter(is_active=True,
+                                                            ncf_type__isnull=False))
+    # Every workspace has the e-CF series from the start; their missing ranges only matter
+    # once the workspace has entered one of them (it is moving to e-CF).
+    uses_ecf = any(s.ncf_type.startswith("E") and s.range_end is not None for s in subtypes)
     for subtype in subtypes:
         for warning in subtype_warnings(subtype, today):
             if warning.code == "ncf_range_missing":
+                if subtype.ncf_type.startswith("E") and not uses_ecf:
+                    continue
                 missing.append(subtype)  # one line for all of them, not one each
             else:
                 warnings.append(warning)

@@ -242,6 +242,15 @@ class TestDashboardPanel:
         assert 'data-testid="fiscal-panel"' in html
         assert html.count('data-code="ncf_range_missing"') == 1
         assert "B01, B02, B03, B04, B14, B15" in html
+        assert "E32" not in html  # the e-CF series wait until the workspace enters one
+
+    def test_once_an_ecf_range_is_entered_the_other_ecf_series_are_named(
+            self, logged_in_client, workspace):
+        DocumentSubtype.objects.filter(workspace=workspace, ncf_type="E31").update(
+            range_start=1, range_end=500, valid_until=today() + datetime.timedelta(days=300))
+        html = logged_in_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert html.count('data-code="ncf_range_missing"') == 1
+        assert "B15, E32, E33, E34, E44, E45, E46" in html
 
     def test_expiring_ranges_are_shown(self, logged_in_client, workspace):
         DocumentSubtype.objects.filter(workspace=workspace, ncf_type__isnull=False).update(
