@@ -58,3 +58,16 @@ def test_the_demo_has_months_of_history_dollars_and_every_range():
     before = Invoice.objects.filter(workspace=workspace).count()
     _seed()
     assert Invoice.objects.filter(workspace=workspace).count() == before
+
+
+def test_the_demo_writes_spanish_whatever_language_is_active():
+    from django.utils import translation
+
+    from workspaces.models import Activity
+
+    with translation.override("en"):
+        workspace = _seed()
+    descriptions = list(Activity.objects.filter(workspace=workspace, verb="created",
+                                                target_type="quotations.quotation")
+                        .values_list("description", flat=True))
+    assert descriptions and all(d.startswith("Cotización") for d in descriptions)

@@ -120,13 +120,17 @@ def test_a_note_event_carries_the_note_as_the_api_returns_it(api, workspace):
     from django.utils import timezone
 
     from invoicing.ecf.events import document_object
+    from tests.invoices.helpers import fiscal_subtype
     from tests.notes.helpers import amount_line, b01_invoice, credit, debit
 
     invoice = b01_invoice(workspace)
-    for note, path in ((credit(workspace, invoice, items=[amount_line("10.00", workspace)]),
-                        "credit-notes"),
-                       (debit(workspace, invoice, items=[amount_line("5.00", workspace)]),
-                        "debit-notes")):
+    # B-series notes of a B01 (the workspace is an electronic issuer, whose default note
+    # series would be E34/E33): the record below stands in for an e-CF.
+    b04, b03 = fiscal_subtype(workspace, "B04"), fiscal_subtype(workspace, "B03")
+    for note, path in ((credit(workspace, invoice, items=[amount_line("10.00", workspace)],
+                               document_subtype_id=b04.pk), "credit-notes"),
+                       (debit(workspace, invoice, items=[amount_line("5.00", workspace)],
+                              document_subtype_id=b03.pk), "debit-notes")):
         record = EcfRecord(workspace=workspace, document_kind=note.document_type,
                            document_id=note.pk, document_label="notes.note", ecf_type="E34",
                            encf=f"E34{note.pk:010d}", rnc=workspace.rnc,

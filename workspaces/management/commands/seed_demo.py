@@ -5,8 +5,10 @@ Each app adds its part in `<app>/demo.py` with `seed(workspace, user)`, run in t
 INSTALLED_APPS (catalog apps before the documents that use them).
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from accounts.services import user_get_or_create
 from invoicing.core.discovery import app_modules
@@ -23,6 +25,12 @@ class Command(BaseCommand):
     help = "Load the demo workspace and its data (idempotent)."
 
     def handle(self, *args, **options):
+        # What the demo writes in words (activity entries, names) is in the product's
+        # language, whatever language the calling process happens to have active.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._seed()
+
+    def _seed(self):
         with transaction.atomic():
             user, created = user_get_or_create(email=DEMO_EMAIL, password=DEMO_PASSWORD,
                                                full_name="Demo")
