@@ -55,7 +55,8 @@ def test_pages(logged_in_client, workspace):
 def test_dashboard_shows_receivables(logged_in_client, workspace,
                                      django_assert_max_num_queries):
     make_invoice(workspace)
-    # The panels of every app: invoices, fiscal ranges, e-CF, reports' charts.
-    with django_assert_max_num_queries(22):
+    # The panels of every app: invoices, fiscal ranges (and their waiting ranges), e-CF,
+    # reports' charts.
+    with django_assert_max_num_queries(23):
         html = logged_in_client.get("/").content.decode()
     assert 'data-testid="invoices-panel"' in html and "RD$1,180.00" in html
