@@ -74,3 +74,27 @@ def test_the_customer_link_offers_the_signed_xml_once_accepted(api, workspace):
     assert xml.content == bytes(record.xml)
     assert record.file_name in xml["Content-Disposition"]
     assert xml["X-Robots-Tag"].startswith("noindex")
+
+
+def test_an_e34_email_carries_its_signed_xml_once_dgii_accepts_it(api, workspace,
+                                                                  smtp_server):  # noqa: F811
+    """A credit note of the E series goes to the customer like an E31: after DGII accepts
+    it, with its PDF and its signed XML."""
+    from .issued_notes import issue_note
+
+    prepare_issuer(workspace)
+    _kind, note = issue_note(api, workspace, "E34 code 3 within 30 days of an accepted E31")
+    sent = api.post(f"/api/v1/credit-notes/{note['id']}/send", {"to": ["compras@cliente.do"]},
+                    format="json")
+    assert sent.status_code == 202, sent.content
+    run_outbox()
+    assert smtp_server.received == []  # signed, not yet accepted by DGII: the email waits
+
+    record = EcfRecord.objects.get(document_kind="credit_note", document_id=note["id"])
+    EcfRecord.objects.filter(pk=record.pk).update(status=EcfStatus.ACCEPTED)
+    OutboxMessage.objects.filter(topic="outreach.email").update(available_at=timezone.now())
+    run_outbox()
+    message = smtp_server.received[0].message
+    files = {part.get_filename(): part for part in message.iter_attachments()}
+    assert record.file_name in files and any(name.endswith(".pdf") for name in files)
+    assert files[record.file_name].get_payload(decode=True) == bytes(record.xml)
