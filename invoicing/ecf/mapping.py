@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from invoicing.core.money import ZERO, quantize_money
+from invoicing.core.money import ZERO, plain_number, quantize_money
 
 from .document import (
     AdditionalTax,
@@ -86,7 +86,8 @@ def _line_taxes(line, number: int, ecf_type: EcfType
         if kind == "itbis":
             if rate not in ITBIS_INDICATORS:
                 raise EcfInvalid([SchemaMessage(_("ITBIS at %(rate)s%% is not a DGII rate (18, "
-                                                  "16 or 0).") % {"rate": rate}, element=where)])
+                                                  "16 or 0).") % {"rate": plain_number(rate)},
+                                                element=where)])
             indicator, itbis = ITBIS_INDICATORS[rate], amount
         elif kind == "exempt":
             indicator = BillingIndicator.EXEMPT
