@@ -129,6 +129,20 @@ def sync_current_range(subtype: DocumentSubtype, before: dict | None) -> None:
                       "ended_as": ""})
 
 
+def check_range_bounds(info, start: int, end: int) -> None:
+    """A range DGII could have authorised: from 1, within the series' digits, in order."""
+    if start < 1:
+        raise InvalidInput(_("NCF sequences start at 1."), field="range_start")
+    largest = 10 ** info.sequence_digits - 1
+    if end > largest:
+        raise InvalidInput(_("%(series)s-series NCFs have %(digits)s digits: the range ends "
+                             "at %(largest)s at most.")
+                           % {"series": info.series, "digits": info.sequence_digits,
+                              "largest": largest}, field="range_end")
+    if end < start:
+        raise InvalidInput(_("The range ends before it starts."), field="range_end")
+
+
 @requires("subtype_enter_range")
 @transaction.atomic
 def subtype_add_range(*, subtype: DocumentSubtype, actor: Any, range_start: Any,
@@ -151,16 +165,7 @@ def subtype_add_range(*, subtype: DocumentSubtype, actor: Any, range_start: Any,
     if end is None:
         raise InvalidInput(_("An authorised range has a first and a last number."),
                            field="range_end")
-    if start < 1:
-        raise InvalidInput(_("NCF sequences start at 1."), field="range_start")
-    largest = 10 ** info.sequence_digits - 1
-    if end > largest:
-        raise InvalidInput(_("%(series)s-series NCFs have %(digits)s digits: the range ends "
-                             "at %(largest)s at most.")
-                           % {"series": info.series, "digits": info.sequence_digits,
-                              "largest": largest}, field="range_end")
-    if end < start:
-        raise InvalidInput(_("The range ends before it starts."), field="range_end")
+    check_range_bounds(info, start, end)
     today = timezone.localdate()
     until = range_expiry(info, valid_until, given=valid_until is not None, changed=True,
                          replace=False, today=today)

@@ -22,6 +22,7 @@ from .range_entry import (  # noqa: F401 - the range services are part of this A
     _as_int,
     check_below_waiting,
     check_counter_locked,
+    check_range_bounds,
     has_handed_out_numbers,
     range_expiry,
     subtype_add_range,
@@ -142,16 +143,7 @@ def _clean_fiscal(subtype: DocumentSubtype, *, sent: set[str], before: dict | No
                                field="valid_until")
         subtype.valid_until = None
         return
-    if start < 1:
-        raise InvalidInput(_("NCF sequences start at 1."), field="range_start")
-    largest = 10 ** info.sequence_digits - 1
-    if end > largest:
-        raise InvalidInput(_("%(series)s-series NCFs have %(digits)s digits: the range ends "
-                             "at %(largest)s at most.")
-                           % {"series": info.series, "digits": info.sequence_digits,
-                              "largest": largest}, field="range_end")
-    if end < start:
-        raise InvalidInput(_("The range ends before it starts."), field="range_end")
+    check_range_bounds(info, start, end)
     new_range = before is not None and start != before["range_start"]
     subtype.valid_until = range_expiry(
         info, subtype.valid_until, given="valid_until" in sent,
