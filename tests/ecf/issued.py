@@ -103,3 +103,11 @@ def body(workspace, name: str) -> tuple[str, dict]:
 
 CASES = ["E31", "E32 over RD$250,000", "E32 under RD$250,000", "E44", "E45", "E46",
          "E31 in USD"]
+
+
+def issue(api, workspace, name: str = "E31") -> dict:
+    """The invoice of case `name` (see `body`) issued through the API, as it answered."""
+    _kind, data = body(workspace, name)
+    response = api.post("/api/v1/invoices", data, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()

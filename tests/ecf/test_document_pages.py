@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from invoicing.ecf.models import EcfRecord, EcfStatus
 
-from .issued import body, prepare_issuer
+from .issued import issue, prepare_issuer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("installed_certificate")]
 
@@ -19,13 +19,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("installed_certific
 @pytest.fixture(autouse=True)
 def _issuer(workspace):
     prepare_issuer(workspace)
-
-
-def issue(api, workspace, name="E31") -> dict:
-    _kind, data = body(workspace, name)
-    response = api.post("/api/v1/invoices", data, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
 
 
 def _list_queries(client, path="/invoices/") -> int:

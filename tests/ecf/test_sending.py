@@ -12,7 +12,7 @@ from invoicing.core import outbox
 from invoicing.ecf.models import EcfStatus
 from tests.fakes.dgii_scenarios import Scenario
 
-from .issued import body, prepare_issuer
+from .issued import issue, prepare_issuer
 from .sending_helpers import TOPICS, record_of, settle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("installed_certificate")]
@@ -23,13 +23,6 @@ RNC = "131246796"
 def _fast(workspace, settings, fake_dgii):
     prepare_issuer(workspace)
     settings.ECF_BACKOFF_SECONDS = (0.05,)
-
-
-def issue(api, workspace, name="E31") -> dict:
-    _kind, data = body(workspace, name)
-    response = api.post("/api/v1/invoices", data, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
 
 
 def test_an_e31_is_received_once_and_accepted(api, workspace, fake_dgii):

@@ -25,7 +25,7 @@ from tests.conftest import api_client_for
 from tests.fakes.dgii_scenarios import Scenario
 
 from .certs import PASSWORD, p12_for
-from .issued import body, prepare_issuer
+from .issued import issue, prepare_issuer
 from .sending_helpers import record_of, settle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("installed_certificate")]
@@ -36,13 +36,6 @@ RNC = "131246796"
 def _fast(workspace, settings, fake_dgii):
     prepare_issuer(workspace)
     settings.ECF_BACKOFF_SECONDS = (0.05,)
-
-
-def issue(api, workspace, name="E31") -> dict:
-    _kind, data = body(workspace, name)
-    response = api.post("/api/v1/invoices", data, format="json")
-    assert response.status_code == 201, response.content
-    return response.json()
 
 
 def test_the_token_is_requested_once_per_lifetime_per_workspace_not_per_document(
