@@ -38,7 +38,8 @@ def test_invoice_from_form_to_pdf(logged_in_page, staff):
     assert "1,180.00" in total.inner_text()
 
     page.click("#add-line")
-    page.wait_for_selector("#id_lines-1-description")
+    # The new row has settled once it takes the focus (the editor focuses an added line).
+    page.wait_for_function("() => document.activeElement?.closest('#line-1') != null")
     page.fill("#id_lines-1-description", "Varilla 3/8")
     page.fill("#id_lines-1-quantity", "2")
     page.fill("#id_lines-1-unit_price", "250")

@@ -35,7 +35,9 @@ def test_quotation_from_form_to_invoice(logged_in_page, staff):
     wait_for_total(page, "4,130.00")  # 3,500 + 630 ITBIS
 
     page.click("#add-line")
-    page.wait_for_selector("#id_lines-1-description")
+    # The new row has settled once it takes the focus (the editor focuses an added line);
+    # a user types from there, not in the instant between its insertion and its settling.
+    page.wait_for_function("() => document.activeElement?.closest('#line-1') != null")
     page.fill("#id_lines-1-description", "Transporte")
     page.fill("#id_lines-1-quantity", "1")
     page.fill("#id_lines-1-unit_price", "1200")
